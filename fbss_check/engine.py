@@ -1,0 +1,131 @@
+"""The rule engine: normalised answers in, an urgency tier, flags, guidance and scores out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .conditions import ScoreRange, holds
+from .model import Answer, Bank, Question, Urgency
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One fired rule that carries an urgency, with the answers behind it."""
+
+    id: str
+    urgency: Urgency
+    message: str
+    because: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "urgency": self.urgency.value,
+            "message": self.message,
+            "because": list(self.because),
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything the engine decided for one set of answers."""
+
+    urgency: Urgency
+    flags: tuple[Flag, ...]
+    guidance: tuple[str, ...]
+    scores: Mapping[str, float | int | None]
+    fired_rules: tuple[str, ...]
+    bank_version: str
+    answers: Mapping[str, Answer]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of `fbss-check evaluate`."""
+        return {
+            "urgency": self.urgency.value,
+            "flags": [flag.to_dict() for flag in self.flags],
+            "guidance": list(self.guidance),
+            "scores": dict(self.scores),
+            "fired_rules": list(self.fired_rules),
+            "bank_version": self.bank_version,
+        }
+
+
+def is_visible(question: Question, visible: Mapping[str, Answer], bank: Bank) -> bool:
+    """Whether a question is shown, given the answers kept on earlier questions."""
+    if question.show_if is None:
+        return True
+    return holds(question.show_if, visible, {}, bank.scores)[0]
+
+
+def visible_answers(bank: Bank, answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    """Drop answers to questions that the patient's other answers hide (an abandoned branch).
+
+    show_if may only read questions of earlier sections, so one pass in bank order sees
+    every question's controllers settled before the question itself.
+    """
+    kept: dict[str, Answer] = {}
+    for question in bank.questions.values():
+        if question.id in answers and is_visible(question, kept, bank):
+            kept[question.id] = answers[question.id]
+    return kept
+
+
+def score_ranges(bank: Bank, answers: Mapping[str, Answer]) -> dict[str, ScoreRange]:
+    """For each score with any item answered, the lowest and highest value it can still take."""
+    ranges: dict[str, ScoreRange] = {}
+    for score in bank.scores.values():
+        given = [answers[item] for item in score.items if item in answers]
+        if not given:
+            continue
+        total = sum(int(value) for value in given if isinstance(value, int))
+        missing = len(score.items) - len(given)
+        low, high = float(total), float(total + missing * score.item_max)
+        if score.method == "mean":
+            low, high = low / len(score.items), high / len(score.items)
+        ranges[score.id] = (low, high)
+    return ranges
+
+
+def score_values(bank: Bank, ranges: Mapping[str, ScoreRange]) -> dict[str, float | int | None]:
+    """Each score's value when all its items are answered, else None."""
+    values: dict[str, float | int | None] = {}
+    for score in bank.scores.values():
+        score_range = ranges.get(score.id)
+        if score_range is None or score_range[0] != score_range[1]:
+            values[score.id] = None
+        elif score.method == "mean":
+            values[score.id] = round(score_range[0], 2)
+        else:
+            values[score.id] = int(score_range[0])
+    return values
+
+
+def evaluate_answers(bank: Bank, answers: Mapping[str, Answer]) -> Outcome:
+    """Evaluate normalised answers: every rule is checked, every fired rule is reported."""
+    kept = visible_answers(bank, answers)
+    ranges = score_ranges(bank, kept)
+    fired: list[str] = []
+    flags: list[Flag] = []
+    topics: set[str] = set()
+    for rule in bank.rules:
+        ok, because = holds(rule.when, kept, ranges, bank.scores)
+        if not ok:
+            continue
+        fired.append(rule.id)
+        topics.update(rule.guidance)
+        if rule.urgency is not None:
+            ordered = tuple(q for q in bank.questions if q in because)
+            flags.append(Flag(rule.id, rule.urgency, rule.message, ordered))
+    flags.sort(key=lambda flag: -flag.urgency.rank)  # stable: bank order within a tier
+    urgency = max((flag.urgency for flag in flags), default=Urgency.ROUTINE)
+    return Outcome(
+        urgency=urgency,
+        flags=tuple(flags),
+        guidance=tuple(sorted(topics, key=bank.topic_order)),
+        scores=score_values(bank, ranges),
+        fired_rules=tuple(fired),
+        bank_version=bank.version,
+        answers=kept,
+    )

@@ -1,0 +1,209 @@
+"""The question bank's domain: frozen records the loader builds once and the engine reads."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+# One patient's normalised answer: a code ("yes", "no", "unsure", a choice code),
+# a whole number, or a set of codes for a multiple-choice question.
+Answer = str | int | frozenset[str]
+Answers = Mapping[str, Answer]
+
+
+@functools.total_ordering
+class Urgency(enum.Enum):
+    """How fast the patient should get help; compares by seriousness."""
+
+    ROUTINE = "routine"
+    SOON = "soon"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return _URGENCY_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Urgency):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+_URGENCY_ORDER = (Urgency.ROUTINE, Urgency.SOON, Urgency.URGENT, Urgency.EMERGENCY)
+
+
+class Kind(enum.Enum):
+    """The kinds of question the bank may ask."""
+
+    YES_NO = "yes_no"
+    YES_NO_UNSURE = "yes_no_unsure"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    WHOLE_NUMBER = "whole_number"
+    SCALE_0_10 = "scale_0_10"
+    SCALE_0_3 = "scale_0_3"
+
+
+YES, NO, UNSURE = "yes", "no", "unsure"
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A node of a rule's or show_if's condition tree.
+
+    ``op`` is ``all``, ``any`` or ``not`` for branches (``children`` set), otherwise a
+    leaf operator from ``conditions.OPERATORS`` with ``subject`` and ``value`` set.
+    """
+
+    op: str
+    children: tuple[Condition, ...] = ()
+    subject_kind: str = ""  # "question", "score" or "" for `always`
+    subject: str = ""
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: Kind
+    text: str
+    section: str
+    hint: str = ""
+    choices: tuple[Choice, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    unit: str = ""
+    low_label: str = ""
+    high_label: str = ""
+    value_labels: tuple[str, ...] = ()
+    required: bool = True
+    red_flag: Urgency | None = None
+    show_if: Condition | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The stable answer codes of a choice-like question (empty for numbers)."""
+        return tuple(c.code for c in self.choices)
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The inclusive range of a numeric question."""
+        if self.kind is Kind.SCALE_0_10:
+            return (0, 10)
+        if self.kind is Kind.SCALE_0_3:
+            return (0, 3)
+        low = 0 if self.minimum is None else self.minimum
+        high = 10_000 if self.maximum is None else self.maximum
+        return (low, high)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in (Kind.WHOLE_NUMBER, Kind.SCALE_0_10, Kind.SCALE_0_3)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    intro: str
+    question_ids: tuple[str, ...]
+    crisis_line: bool = False
+
+
+@dataclass(frozen=True)
+class Band:
+    minimum: float
+    maximum: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Score:
+    id: str
+    label: str
+    method: str  # "sum" or "mean"
+    items: tuple[str, ...]
+    item_max: int
+    meaning: str
+    bands: tuple[Band, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def band(self, value: float) -> str:
+        """The label of the band the value falls in, or an empty string."""
+        for band in self.bands:
+            if band.minimum <= value <= band.maximum:
+                return band.label
+        return ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: Condition
+    urgency: Urgency | None = None
+    message: str = ""
+    guidance: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    summary: str
+    involves: str
+    benefits: str
+    risks: str
+    questions: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TierText:
+    heading: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    answers: Mapping[str, Any]
+    urgency: Urgency
+    fired: tuple[str, ...] = ()
+    not_fired: tuple[str, ...] = ()
+    guidance: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bank:
+    version: str
+    review_date: date
+    title: str
+    sections: tuple[Section, ...]
+    questions: Mapping[str, Question]
+    scores: Mapping[str, Score]
+    rules: tuple[Rule, ...]
+    topics: Mapping[str, Topic]
+    tiers: Mapping[Urgency, TierText]
+    cases: tuple[Case, ...] = ()
+    sources: tuple[str, ...] = ()
+    unsure_note: str = ""
+    source_path: str = field(default="", compare=False)
+
+    def section_questions(self, section_id: str) -> tuple[Question, ...]:
+        """The questions of one section, in bank order."""
+        section = next(s for s in self.sections if s.id == section_id)
+        return tuple(self.questions[q] for q in section.question_ids)
+
+    def topic_order(self, topic_id: str) -> int:
+        return list(self.topics).index(topic_id)
