@@ -1,0 +1,53 @@
+"""Emergency, same-day and crisis numbers for each region the app can be set up for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    emergency: str  # the number to dial
+    urgent_care: str  # words: where to get same-day care
+    crisis: str  # words: the mental-health crisis line
+    crisis_number: str  # the number to dial for the crisis line
+
+
+REGIONS: dict[str, Region] = {
+    "us": Region(
+        code="us",
+        name="United States",
+        emergency="911",
+        urgent_care="an urgent care center, or your doctor's same-day line",
+        crisis="988 Suicide and Crisis Lifeline: call or text 988",
+        crisis_number="988",
+    ),
+    "uk": Region(
+        code="uk",
+        name="United Kingdom",
+        emergency="999",
+        urgent_care="NHS 111 (call 111 or go to 111.nhs.uk)",
+        crisis="NHS 111, option 2, for a mental health crisis, or Samaritans on 116 123",
+        crisis_number="111",
+    ),
+    "eu": Region(
+        code="eu",
+        name="European Union",
+        emergency="112",
+        urgent_care="your doctor's same-day service or out-of-hours service",
+        crisis="your local crisis line; in many EU countries, call 116 123 for emotional support",
+        crisis_number="116123",
+    ),
+}
+
+DEFAULT_REGION = "us"
+
+
+def region_for(code: str | None) -> Region:
+    """The region for a code (case-insensitive); raises KeyError naming the known ones."""
+    key = (code or DEFAULT_REGION).strip().lower()
+    if key not in REGIONS:
+        raise KeyError(f"unknown region {code!r}; known: {', '.join(REGIONS)}")
+    return REGIONS[key]

@@ -1,0 +1,109 @@
+"""WTForms classes built from the bank once at start-up: one form per section."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from fbss_check.model import Bank, Kind, Question
+
+# One plain message a kind, shown above the question and in the error summary.
+MESSAGES: dict[Kind, str] = {
+    Kind.YES_NO: "Choose yes or no",
+    Kind.YES_NO_UNSURE: "Choose yes, no or not sure",
+    Kind.SINGLE_CHOICE: "Choose one answer",
+    Kind.MULTIPLE_CHOICE: "Choose only from the answers shown",
+    Kind.SCALE_0_10: "Choose a number from 0 to 10",
+    Kind.SCALE_0_3: "Choose how often",
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple-choice question shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _required(question: Question, message: str) -> InputRequired | Optional:
+    return InputRequired(message) if question.required else Optional()
+
+
+def _choice_field(question: Question) -> Field:
+    message = MESSAGES[question.kind]
+    if question.kind in (Kind.SCALE_0_10, Kind.SCALE_0_3):
+        low, high = question.bounds
+        labels = question.value_labels or tuple(str(n) for n in range(low, high + 1))
+        choices = [SelectChoice(value, labels[value - low]) for value in range(low, high + 1)]
+        return RadioField(
+            question.text,
+            choices=choices,
+            coerce=int,
+            validators=[_required(question, message), AnyOf(range(low, high + 1), message)],
+            invalid_choice_message=message,
+        )
+    return RadioField(
+        question.text,
+        choices=[SelectChoice(c.code, c.label) for c in question.choices],
+        validators=[_required(question, message), AnyOf(question.codes, message)],
+        invalid_choice_message=message,
+    )
+
+
+def _multiple_field(question: Question) -> Field:
+    message = MESSAGES[question.kind]
+    return MultiCheckboxField(
+        question.text,
+        choices=[SelectChoice(c.code, c.label) for c in question.choices],
+        validators=[_required(question, "Choose at least one answer")],
+        invalid_choice_message=message,
+    )
+
+
+def _number_field(question: Question) -> Field:
+    low, high = question.bounds
+    unit = f" {question.unit}" if question.unit else ""
+    return IntegerField(
+        question.text,
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+        validators=[
+            InputRequired(f"Enter a whole number, such as {min(max(low, 6), high)}"),
+            NumberRange(low, high, f"Enter a number from {low} to {high}{unit}"),
+        ],
+        invalid_value_message=f"Enter a whole number using digits only, such as {min(max(low, 6), high)}",
+    )
+
+
+FIELD_FACTORIES: dict[Kind, Callable[[Question], Field]] = {
+    Kind.YES_NO: _choice_field,
+    Kind.YES_NO_UNSURE: _choice_field,
+    Kind.SINGLE_CHOICE: _choice_field,
+    Kind.SCALE_0_10: _choice_field,
+    Kind.SCALE_0_3: _choice_field,
+    Kind.MULTIPLE_CHOICE: _multiple_field,
+    Kind.WHOLE_NUMBER: _number_field,
+}
+
+
+class ActionForm(FlaskForm):
+    """A form with only its CSRF token: start, delete."""
+
+
+def build_forms(bank: Bank) -> dict[str, type[FlaskForm]]:
+    """One FlaskForm subclass per section; field names are question ids."""
+    forms: dict[str, type[FlaskForm]] = {}
+    for section in bank.sections:
+
+        class SectionForm(FlaskForm):
+            pass
+
+        for question in bank.section_questions(section.id):
+            setattr(SectionForm, question.id, FIELD_FACTORIES[question.kind](question))
+        SectionForm.__name__ = f"{section.id.title().replace('_', '')}Form"
+        forms[section.id] = SectionForm
+    return forms

@@ -1,0 +1,94 @@
+"""Turning engine results into what templates show: answer labels, tier text, grouped answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fbss_check.engine import Outcome
+from fbss_check.model import Answer, Bank, Kind, Question, Urgency
+from fbss_check.path import sections_on_path, shown_questions
+from fbss_check.regions import Region
+
+
+def answer_label(question: Question, answer: Answer | None) -> str:
+    """The words for an answer, as the patient saw them."""
+    if answer is None:
+        return "Not answered"
+    if isinstance(answer, frozenset):
+        labels = [c.label for c in question.choices if c.code in answer]
+        return "; ".join(labels) if labels else "None of these"
+    if question.is_numeric:
+        if question.value_labels:
+            return question.value_labels[int(answer) - question.bounds[0]]
+        if question.kind is Kind.SCALE_0_10:
+            return f"{answer} out of 10"
+        return f"{answer} {question.unit}".strip()
+    for choice in question.choices:
+        if choice.code == answer:
+            return choice.label
+    return str(answer)
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    question: Question
+    label: str
+
+
+@dataclass(frozen=True)
+class AnsweredSection:
+    id: str
+    title: str
+    items: tuple[AnsweredQuestion, ...]
+
+
+def answered_sections(bank: Bank, answers: Mapping[str, Answer]) -> list[AnsweredSection]:
+    """Every section on the patient's path, with each shown question and its answer."""
+    sections = []
+    for section_id in sections_on_path(bank, answers):
+        section = next(s for s in bank.sections if s.id == section_id)
+        items = tuple(
+            AnsweredQuestion(q, _shown_answer(q, answers.get(q.id))) for q in shown_questions(bank, section_id, answers)
+        )
+        sections.append(AnsweredSection(section.id, section.title, items))
+    return sections
+
+
+def _shown_answer(question: Question, answer: Answer | None) -> str:
+    # A submitted multiple-choice question with nothing ticked means "none of these".
+    if answer is None and question.kind is Kind.MULTIPLE_CHOICE:
+        return "None of these"
+    return answer_label(question, answer)
+
+
+def tier_text(bank: Bank, urgency: Urgency, region: Region) -> dict[str, str]:
+    """The heading and action for a tier, with the region's numbers filled in."""
+    text = bank.tiers[urgency]
+    numbers = {"emergency": region.emergency, "urgent_care": region.urgent_care}
+    return {"heading": text.heading, "action": text.action.format_map(numbers)}
+
+
+def flag_reasons(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
+    """Each flag with the questions and answers behind it ("because you said ...")."""
+    reasons = []
+    for flag in outcome.flags:
+        because = [
+            {"question": bank.questions[q].text, "answer": answer_label(bank.questions[q], outcome.answers.get(q))}
+            for q in flag.because
+        ]
+        reasons.append({"flag": flag, "because": because})
+    return reasons
+
+
+def score_lines(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
+    """The scores that have a value, with what they mean."""
+    lines = []
+    for score in bank.scores.values():
+        value = outcome.scores.get(score.id)
+        if value is None:
+            continue
+        top = score.item_max * (1 if score.method == "mean" else len(score.items))
+        lines.append({"score": score, "value": value, "top": top, "band": score.band(float(value))})
+    return lines

@@ -1,0 +1,292 @@
+"""The patient's questionnaire: thin views that read the session, call the core, and render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from fbss_check.answers import AnswerError, coerce, coerce_all
+from fbss_check.engine import evaluate_answers, visible_answers
+from fbss_check.model import Answer, Bank, Kind, Question, Section, Urgency
+from fbss_check.path import first_incomplete, neighbour, sections_on_path, shown_questions
+from fbss_check.regions import Region
+
+from . import present
+from .forms import MESSAGES, ActionForm
+
+bp = Blueprint("questionnaire", __name__)
+
+CHECK = "check"  # the "check your answers" step, as a `next` target
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """What the views need, built once by create_app."""
+
+    bank: Bank
+    region: Region
+    forms: dict[str, type[FlaskForm]]
+
+
+def questionnaire() -> Questionnaire:
+    return current_app.extensions["fbss_check"]  # type: ignore[no-any-return]
+
+
+@dataclass
+class State:
+    """The patient's answers and progress, as kept in the signed session cookie."""
+
+    answers: dict[str, Answer]
+    done: list[str]
+    warned: list[str]
+
+    def save(self) -> None:
+        bank = questionnaire().bank
+        kept = visible_answers(bank, self.answers)  # an abandoned branch's answers are dropped
+        session["answers"] = {q: sorted(a) if isinstance(a, frozenset) else a for q, a in kept.items()}
+        session["done"] = self.done
+        session["warned"] = self.warned
+        self.answers = kept
+
+
+def load_state() -> State | None:
+    """The session's state, or None when there is none (never started, expired, or unreadable)."""
+    if not session.get("started"):
+        return None
+    bank = questionnaire().bank
+    try:
+        answers = coerce_all(bank.questions, session.get("answers", {}), "codes")
+        done = [s for s in session.get("done", []) if isinstance(s, str)]
+        warned = [f for f in session.get("warned", []) if isinstance(f, str)]
+    except (AnswerError, AttributeError, TypeError):
+        session.clear()
+        return None
+    return State(visible_answers(bank, answers), done, warned)
+
+
+def expired() -> Response:
+    return redirect(url_for(".session_expired"))
+
+
+def page_vars(**extra: Any) -> dict[str, Any]:
+    q = questionnaire()
+    return {"bank": q.bank, "region": q.region, **extra}
+
+
+@bp.get("/")
+def start() -> str:
+    return render_template("start.html", form=ActionForm(), deleted=request.args.get("deleted") == "1", **page_vars())
+
+
+@bp.post("/start")
+def begin() -> Response:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _clear_answers()
+    session.permanent = True
+    session["started"] = True
+    State({}, [], []).save()
+    return redirect(url_for(".ask", section_id=questionnaire().bank.sections[0].id))
+
+
+@bp.route("/questions/<section_id>", methods=["GET", "POST"])
+def ask(section_id: str) -> Response | str:
+    q = questionnaire()
+    section = next((s for s in q.bank.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    state = load_state()
+    if state is None:
+        return expired()
+    path = sections_on_path(q.bank, state.answers)
+    gate = first_incomplete(q.bank, state.answers, state.done)
+    if section_id not in path or (gate is not None and path.index(gate) < path.index(section_id)):
+        # Hidden by earlier answers, or skipped ahead: go where the patient is really up to.
+        return redirect(_target_url(gate or CHECK))
+    questions = shown_questions(q.bank, section_id, state.answers)
+    form = _form_for(section, questions, state)
+    if request.method == "POST" and form.validate():
+        return _save_section(section, questions, form, state)
+    return render_template(
+        "question.html",
+        section=section,
+        form=form,
+        fields=[(question, form[question.id]) for question in questions],
+        errors=_errors(form, questions),
+        step=path.index(section_id) + 1,
+        steps=len(path),
+        back_url=_back_url(section_id, state),
+        **page_vars(),
+    )
+
+
+def _form_for(section: Section, questions: tuple[Question, ...], state: State) -> FlaskForm:
+    stored = {question.id: _form_value(state.answers.get(question.id)) for question in questions}
+    form = questionnaire().forms[section.id](data=stored)
+    shown = {question.id for question in questions}
+    for question_id in [field.name for field in form if field.name != "csrf_token"]:
+        if question_id not in shown:
+            del form[question_id]
+    return form
+
+
+def _form_value(answer: Answer | None) -> Any:
+    return sorted(answer) if isinstance(answer, frozenset) else answer
+
+
+def _save_section(section: Section, questions: tuple[Question, ...], form: FlaskForm, state: State) -> Response:
+    q = questionnaire()
+    for question in q.bank.section_questions(section.id):
+        state.answers.pop(question.id, None)
+    for question in questions:
+        value = form[question.id].data
+        if value is None or value == []:
+            continue
+        state.answers[question.id] = coerce(question, value, "codes")
+    if section.id not in state.done:
+        state.done.append(section.id)
+    state.save()
+    target = first_incomplete(q.bank, state.answers, state.done) or CHECK
+    outcome = evaluate_answers(q.bank, state.answers)
+    serious = [flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT and flag.id not in state.warned]
+    if serious:
+        state.warned.extend(serious)
+        state.save()
+        return redirect(url_for(".warn", next=target))
+    return redirect(_target_url(target))
+
+
+def _errors(form: FlaskForm, questions: tuple[Question, ...]) -> list[dict[str, str]]:
+    """One plain message per question with a problem, linked to its first input."""
+    errors = []
+    for question in questions:
+        field = form[question.id]
+        if not field.errors:
+            continue
+        validator_errors = [e for e in field.errors if e not in field.process_errors]
+        typed_something = bool(field.raw_data and str(field.raw_data[0]).strip())
+        if question.kind is Kind.WHOLE_NUMBER and field.process_errors and typed_something:
+            message = field.process_errors[0]  # "digits only" explains better than "out of range"
+        elif validator_errors:
+            message = validator_errors[0]
+        else:
+            message = MESSAGES[question.kind]
+        field.errors = [message]
+        errors.append({"message": message, "question": question.text, "href": f"#{first_input_id(question)}"})
+    return errors
+
+
+def first_input_id(question: Question) -> str:
+    """The id of a question's first input, where error and change links point."""
+    return question.id if question.kind is Kind.WHOLE_NUMBER else f"{question.id}-0"
+
+
+def _back_url(section_id: str, state: State) -> str:
+    previous = neighbour(questionnaire().bank, state.answers, section_id, -1)
+    return url_for(".ask", section_id=previous) if previous else url_for(".start")
+
+
+def _target_url(target: str) -> str:
+    return url_for(".check") if target == CHECK else url_for(".ask", section_id=target)
+
+
+@bp.get("/warning")
+def warn() -> Response | str:
+    q = questionnaire()
+    state = load_state()
+    if state is None:
+        return expired()
+    target = request.args.get("next", CHECK)
+    if target != CHECK and target not in {s.id for s in q.bank.sections}:
+        target = CHECK
+    outcome = evaluate_answers(q.bank, state.answers)
+    if outcome.urgency < Urgency.URGENT:
+        return redirect(_target_url(target))
+    return render_template(
+        "warning.html",
+        outcome=outcome,
+        tier=present.tier_text(q.bank, outcome.urgency, q.region),
+        reasons=[r for r in present.flag_reasons(q.bank, outcome) if r["flag"].urgency >= Urgency.URGENT],
+        continue_url=_target_url(target),
+        **page_vars(),
+    )
+
+
+@bp.get("/check")
+def check() -> Response | str:
+    q = questionnaire()
+    state = load_state()
+    if state is None:
+        return expired()
+    gate = first_incomplete(q.bank, state.answers, state.done)
+    if gate is not None:
+        return redirect(_target_url(gate))
+    return render_template(
+        "check.html",
+        sections=present.answered_sections(q.bank, state.answers),
+        first_input_id=first_input_id,
+        back_url=url_for(".ask", section_id=sections_on_path(q.bank, state.answers)[-1]),
+        **page_vars(),
+    )
+
+
+def _result_page(template_mode: str) -> Response | str:
+    q = questionnaire()
+    state = load_state()
+    if state is None:
+        return expired()
+    gate = first_incomplete(q.bank, state.answers, state.done)
+    if gate is not None:
+        return redirect(_target_url(gate))
+    outcome = evaluate_answers(q.bank, state.answers)
+    return render_template(
+        "result.html",
+        mode=template_mode,
+        outcome=outcome,
+        tier=present.tier_text(q.bank, outcome.urgency, q.region),
+        reasons=present.flag_reasons(q.bank, outcome),
+        scores=present.score_lines(q.bank, outcome),
+        topics=[q.bank.topics[t] for t in outcome.guidance],
+        sections=present.answered_sections(q.bank, state.answers),
+        today=date.today(),
+        form=ActionForm(),
+        **page_vars(),
+    )
+
+
+@bp.get("/result")
+def result() -> Response | str:
+    return _result_page("result")
+
+
+@bp.get("/summary")
+def summary() -> Response | str:
+    return _result_page("summary")
+
+
+@bp.post("/delete")
+def delete() -> Response:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _clear_answers()
+    return redirect(url_for(".start", deleted="1"))
+
+
+def _clear_answers() -> None:
+    """Forget everything the patient entered; the CSRF token stays so a second click still works."""
+    token = session.get("csrf_token")
+    session.clear()
+    if token:
+        session["csrf_token"] = token
+
+
+@bp.get("/session-expired")
+def session_expired() -> str:
+    return render_template("expired.html", form=ActionForm(), **page_vars())

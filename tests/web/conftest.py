@@ -1,0 +1,140 @@
+"""Fixtures for the web layer: the app, a test client, and a Patient who walks the questionnaire."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from fbss_check.web import create_app
+
+# A patient with no warning signs, months after a fusion, still in pain.
+CALM_ANSWERS: dict[str, Any] = {
+    "bladder_control_change": "no",
+    "bowel_control_change": "no",
+    "saddle_numbness": "no",
+    "sexual_function_change": "no",
+    "both_legs_symptoms": "no",
+    "chest_pain_or_breathless": "no",
+    "very_unwell": "no",
+    "serious_injury": "no",
+    "new_leg_weakness": "no",
+    "fever": "no",
+    "wound_problem": "no",
+    "calf_swelling": "no",
+    "headache_upright": "no",
+    "pain_uncontrolled": "no",
+    "recent_fall_or_injury": "no",
+    "cancer_history": "no",
+    "weeks_since_surgery": "8",
+    "surgery_type": "fusion",
+    "operations_count": "1",
+    "pain_persisting": "yes",
+    "pain_where": ["lower_back", "left_leg"],
+    "pain_trend": "better",
+    "new_level_pain": "no",
+    "original_symptoms_returned": "no",
+    "numbness_tingling": "no",
+    "hardware_concern": "no",
+    "mobility_limited": "no",
+    "weight_loss_or_night_pain": "no",
+    "peg_pain": "4",
+    "peg_enjoyment": "3",
+    "peg_activity": "3",
+    "phq4_interest": "0",
+    "phq4_down": "1",
+    "phq4_nervous": "1",
+    "phq4_worry": "0",
+    "sleep_poor": "no",
+    "smoker": "no",
+    "treatments_tried": ["physical_therapy"],
+}
+
+
+@pytest.fixture(scope="session")
+def app() -> Flask:
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-for-the-test-suite-only"})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def soup(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+class Patient:
+    """Walks the questionnaire like a browser with JavaScript off: GET, read the form, POST."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+        self.visited: list[str] = []
+
+    def get(self, url: str) -> TestResponse:
+        response = self.client.get(url)
+        self._remember(response)
+        return response
+
+    def post(self, url: str, data: Mapping[str, Any]) -> TestResponse:
+        response = self.client.post(url, data={**data, "csrf_token": self.token})
+        self._remember(response)
+        return response
+
+    def _remember(self, response: TestResponse) -> None:
+        if response.mimetype == "text/html":
+            token = soup(response).find("input", attrs={"name": "csrf_token"})
+            if token is not None:
+                self.token = str(token["value"])
+
+    def start(self) -> TestResponse:
+        self.get("/")
+        return self.post("/start", {})
+
+    def shown_fields(self, response: TestResponse) -> list[str]:
+        return [str(div["data-question"]) for div in soup(response).select("[data-question]")]
+
+    def answer_page(self, url: str, answers: Mapping[str, Any]) -> TestResponse:
+        """GET a question page and POST the answers for the questions it shows."""
+        page = self.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        data = {q: answers[q] for q in self.shown_fields(page) if q in answers}
+        return self.post(url, data)
+
+    def walk(self, answers: Mapping[str, Any], stop_at_warning: bool = False) -> TestResponse:
+        """From the start, answer every page until check-your-answers, reading any warning page on the way."""
+        location = self.start().headers["Location"]
+        for _ in range(30):
+            self.visited.append(location)
+            if location.startswith("/questions/"):
+                posted = self.answer_page(location, answers)
+                assert posted.status_code == 302, f"{location} did not accept the answers"
+                location = posted.headers["Location"]
+            elif location.startswith("/warning"):
+                warning = self.get(location)
+                if stop_at_warning:
+                    return warning
+                location = continue_url(warning)
+            elif location == "/check":
+                return self.get("/check")
+            else:
+                raise AssertionError(f"unexpected step {location!r}")
+        raise AssertionError("the walk did not end")
+
+
+def continue_url(warning: TestResponse) -> str:
+    link = soup(warning).find("a", string="Continue to the questions")
+    assert link is not None
+    return str(link["href"])
+
+
+@pytest.fixture
+def patient(client: FlaskClient) -> Patient:
+    return Patient(client)

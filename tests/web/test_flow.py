@@ -1,0 +1,343 @@
+"""The patient's questionnaire through the Flask test client, with JavaScript off by nature."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+
+from fbss_check import BankError
+from fbss_check.web import create_app
+from tests.conftest import BANK_PATH
+from tests.web.conftest import CALM_ANSWERS, Patient, continue_url, soup
+
+TIER_WALKS = [
+    pytest.param({}, "routine", id="routine"),
+    pytest.param({"weeks_since_surgery": "30"}, "soon", id="soon-persistent-pain"),
+    pytest.param({"phq4_interest": "2", "phq4_down": "2"}, "soon", id="soon-mood"),
+    pytest.param({"fever": "yes"}, "urgent", id="urgent-fever"),
+    pytest.param({"calf_swelling": "unsure"}, "urgent", id="urgent-not-sure"),
+    pytest.param({"bladder_control_change": "yes"}, "emergency", id="emergency-bladder"),
+    pytest.param({"new_leg_weakness": "yes", "cancer_history": "yes"}, "emergency", id="emergency-weak-leg-cancer"),
+]
+
+
+def urgency_of(response: Any) -> str:
+    elements = soup(response).select("[data-urgency]")
+    assert len(elements) == 1, f"expected exactly one data-urgency element, found {len(elements)}"
+    return str(elements[0]["data-urgency"])
+
+
+@pytest.mark.parametrize(("changes", "tier"), TIER_WALKS)
+def test_a_full_walk_gives_the_tier_on_the_result_and_the_summary(
+    patient: Patient, changes: dict[str, Any], tier: str
+) -> None:
+    check = patient.walk({**CALM_ANSWERS, **changes})
+    assert check.status_code == 200
+    result = patient.get("/result")
+    assert result.status_code == 200
+    assert urgency_of(result) == tier
+    page = soup(result)
+    assert page.main is not None and page.main["id"] == "result"
+    assert page.find(id="urgency-heading") is not None
+    assert "1.0.0" in page.get_text()  # the bank version
+    summary = patient.get("/summary")
+    assert urgency_of(summary) == tier
+    assert soup(summary).select_one(".notes-box") is not None
+
+
+def test_the_warning_page_comes_right_after_the_page_with_the_red_flag(patient: Patient) -> None:
+    patient.start()
+    posted = patient.answer_page("/questions/emergency_signs", {**CALM_ANSWERS, "saddle_numbness": "yes"})
+    assert posted.headers["Location"] == "/warning?next=urgent_signs"
+    warning = patient.get(posted.headers["Location"])
+    assert urgency_of(warning) == "emergency"
+    text = soup(warning).get_text(" ")
+    assert "Call 911" in text and "Because you said" in text and "numb between your legs" in text
+    assert continue_url(warning) == "/questions/urgent_signs"
+
+
+def test_an_urgent_sign_on_a_later_page_also_warns_and_then_continues(patient: Patient) -> None:
+    patient.start()
+    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    posted = patient.answer_page("/questions/urgent_signs", {**CALM_ANSWERS, "wound_problem": "yes"})
+    assert posted.headers["Location"] == "/warning?next=your_surgery"
+    assert urgency_of(patient.get(posted.headers["Location"])) == "urgent"
+
+
+def test_a_warning_is_shown_once_per_flag(patient: Patient) -> None:
+    patient.start()
+    patient.answer_page("/questions/emergency_signs", {**CALM_ANSWERS, "fever": "yes"})
+    first = patient.answer_page("/questions/urgent_signs", {**CALM_ANSWERS, "fever": "yes"})
+    assert first.headers["Location"].startswith("/warning")
+    patient.get("/questions/urgent_signs")
+    again = patient.answer_page("/questions/urgent_signs", {**CALM_ANSWERS, "fever": "yes"})
+    assert again.headers["Location"] == "/questions/your_surgery"
+
+
+def test_changing_an_answer_drops_the_branch_the_patient_left(patient: Patient) -> None:
+    patient.walk({**CALM_ANSWERS, "pain_trend": "worse"})
+    assert urgency_of(patient.get("/result")) == "soon"
+    # Back to the operation page: no pain any more, so the pain questions no longer apply.
+    posted = patient.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "pain_persisting": "no"})
+    assert posted.headers["Location"] == "/check"
+    check = patient.get("/check")
+    changed = [str(a["data-change"]) for a in soup(check).select("[data-change]")]
+    assert "pain_trend" not in changed and "peg_pain" not in changed
+    assert urgency_of(patient.get("/result")) == "routine"
+    # And saying yes again asks the pain questions afresh: nothing was kept from before.
+    posted = patient.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "pain_persisting": "yes"})
+    assert posted.headers["Location"] == "/questions/pain_details"
+    page = soup(patient.get("/questions/pain_details"))
+    assert not page.select("input[name=pain_trend][checked]")
+
+
+def test_every_change_link_on_check_your_answers_works_and_returns_there(patient: Patient) -> None:
+    check = patient.walk(CALM_ANSWERS)
+    links = soup(check).select("a[data-change]")
+    assert len(links) == 38  # after a fusion, with pain, every question of the bank is asked
+    for link in links:
+        url, anchor = str(link["href"]).split("#")
+        page = patient.get(url)
+        assert page.status_code == 200
+        assert soup(page).find(id=anchor) is not None, f"no input {anchor} on {url}"
+        posted = patient.answer_page(url, CALM_ANSWERS)
+        assert posted.headers["Location"] == "/check", link["data-change"]
+
+
+def test_back_links_lead_to_the_previous_page_with_answers_kept(patient: Patient) -> None:
+    patient.walk(CALM_ANSWERS)
+    page = soup(patient.get("/questions/urgent_signs"))
+    assert page.select_one("a.back-link")["href"] == "/questions/emergency_signs"
+    previous = soup(patient.get("/questions/emergency_signs"))
+    assert previous.select_one("input[name=bladder_control_change][value=no]").has_attr("checked")
+    assert previous.select_one("a.back-link")["href"] == "/"
+
+
+def test_refresh_and_double_submit_are_harmless(patient: Patient) -> None:
+    patient.walk(CALM_ANSWERS)
+    first = patient.answer_page("/questions/mood_sleep", CALM_ANSWERS)
+    second = patient.post(
+        "/questions/mood_sleep",
+        {
+            q: CALM_ANSWERS[q]
+            for q in ("phq4_interest", "phq4_down", "phq4_nervous", "phq4_worry", "sleep_poor", "smoker")
+        },
+    )
+    assert first.headers["Location"] == second.headers["Location"] == "/check"
+    one, two = patient.get("/result"), patient.get("/result")
+    assert one.get_data() == two.get_data()
+    # A second click on "Start now" and a second "Delete my answers" do not fail either.
+    patient.get("/")
+    assert patient.post("/start", {}).status_code == 302
+    assert patient.post("/start", {}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "href"),
+    [
+        pytest.param({}, "Choose yes, no or not sure", "#bladder_control_change-0", id="missing"),
+        pytest.param(
+            {"bladder_control_change": "maybe"},
+            "Choose yes, no or not sure",
+            "#bladder_control_change-0",
+            id="not-a-choice",
+        ),
+        pytest.param({"serious_injury": "unsure"}, "Choose yes or no", "#serious_injury-0", id="unsure-not-allowed"),
+    ],
+)
+def test_missing_and_invalid_answers_show_the_error_summary(
+    patient: Patient, data: dict[str, str], message: str, href: str
+) -> None:
+    patient.start()
+    answers = {q: v for q, v in CALM_ANSWERS.items() if q not in ("bladder_control_change", "serious_injury")}
+    page = patient.get("/questions/emergency_signs")
+    response = patient.post(
+        "/questions/emergency_signs", {**{q: answers[q] for q in patient.shown_fields(page) if q in answers}, **data}
+    )
+    assert response.status_code == 200
+    html = soup(response)
+    assert html.title is not None and html.title.get_text().startswith("Error: ")
+    summary = html.select_one(".error-summary")
+    assert summary is not None and summary.has_attr("autofocus")
+    links = {str(a["href"]): str(a.contents[0]) for a in summary.select("a")}
+    assert links.get(href) == message
+    assert html.find(id=href[1:]) is not None
+    assert html.select_one("input[name=bowel_control_change][value=no]").has_attr("checked")  # nothing lost
+
+
+@pytest.mark.parametrize(
+    ("weeks", "message"),
+    [
+        pytest.param("", "Enter a whole number, such as 6", id="empty"),
+        pytest.param("six", "Enter a whole number using digits only, such as 6", id="words"),
+        pytest.param("3.5", "Enter a whole number using digits only, such as 6", id="fraction"),
+        pytest.param("-2", "Enter a number from 0 to 2600 weeks", id="negative"),
+        pytest.param("99999", "Enter a number from 0 to 2600 weeks", id="too-big"),
+    ],
+)
+def test_a_bad_number_is_explained(patient: Patient, weeks: str, message: str) -> None:
+    patient.start()
+    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    patient.answer_page("/questions/urgent_signs", CALM_ANSWERS)
+    response = patient.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "weeks_since_surgery": weeks})
+    assert response.status_code == 200
+    summary = soup(response).select_one(".error-summary")
+    assert summary is not None
+    assert [str(a.contents[0]) for a in summary.select("a")] == [message]
+    assert summary.select_one("a")["href"] == "#weeks_since_surgery"
+
+
+def test_skipping_ahead_by_address_leads_back_to_the_first_unanswered_page(patient: Patient) -> None:
+    patient.start()
+    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    for url in ("/questions/treatments", "/check", "/result", "/summary"):
+        response = patient.get(url)
+        assert response.headers["Location"] == "/questions/urgent_signs", url
+
+
+def test_a_page_hidden_by_earlier_answers_redirects(patient: Patient) -> None:
+    patient.walk({**CALM_ANSWERS, "pain_persisting": "no"})
+    assert patient.get("/questions/pain_scores").headers["Location"] == "/check"
+
+
+@pytest.mark.parametrize("url", ["/questions/emergency_signs", "/check", "/result", "/summary", "/warning"])
+def test_without_a_session_every_page_explains_and_offers_to_start_again(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"] == "/session-expired"
+    page = client.get("/session-expired")
+    assert page.status_code == 200
+    assert "Start again" in page.get_data(as_text=True)
+
+
+def test_a_tampered_session_cookie_is_treated_as_expired(patient: Patient, client: FlaskClient) -> None:
+    patient.walk(CALM_ANSWERS)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    client.set_cookie("session", cookie.value[:-3] + "abc")
+    assert client.get("/result").headers["Location"] == "/session-expired"
+
+
+def test_an_expired_session_cookie_is_treated_as_expired(app: Flask) -> None:
+    from datetime import timedelta
+
+    short = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PERMANENT_SESSION_LIFETIME": timedelta(seconds=-1)})
+    patient = Patient(short.test_client())
+    patient.start()
+    assert patient.get("/questions/emergency_signs").headers["Location"] == "/session-expired"
+
+
+def test_delete_my_answers_clears_them(patient: Patient) -> None:
+    patient.walk(CALM_ANSWERS)
+    patient.get("/result")
+    response = patient.post("/delete", {})
+    assert response.headers["Location"] == "/?deleted=1"
+    assert "Your answers have been deleted" in patient.get("/?deleted=1").get_data(as_text=True)
+    assert patient.get("/result").headers["Location"] == "/session-expired"
+
+
+def test_the_session_cookie_holds_codes_not_text(patient: Patient, client: FlaskClient) -> None:
+    patient.walk(CALM_ANSWERS)
+    cookie = client.get_cookie("session")
+    assert cookie is not None and len(cookie.value) < 1500
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_pages_that_show_answers_are_never_cached(patient: Patient) -> None:
+    patient.walk(CALM_ANSWERS)
+    for url in ("/questions/emergency_signs", "/check", "/result", "/summary"):
+        assert patient.get(url).headers["Cache-Control"] == "no-store", url
+
+
+def test_the_start_page_says_what_this_is_and_starts_with_a_button(client: FlaskClient) -> None:
+    page = soup(client.get("/"))
+    text = page.get_text(" ")
+    assert "not give a diagnosis" in text and "about 5 minutes" in text and "Nothing you enter is stored" in text
+    assert "911" in text
+    button = page.find("button", string="Start now")
+    assert button is not None and button.find_parent("form")["action"] == "/start"
+
+
+def test_question_pages_have_fieldsets_legends_hints_and_progress(patient: Patient) -> None:
+    patient.start()
+    page = soup(patient.get("/questions/emergency_signs"))
+    assert "Step 1 of 6" in page.get_text()  # the pain-score page joins once pain is reported
+    fieldsets = page.select("fieldset")
+    assert len(fieldsets) == 8
+    for fieldset in fieldsets:
+        assert fieldset.legend is not None and fieldset.legend.get_text(strip=True)
+    hint = page.find(id="bladder_control_change-hint")
+    assert hint is not None
+    fieldset = page.select_one("#bladder_control_change-group fieldset")
+    assert "bladder_control_change-hint" in fieldset["aria-describedby"]
+    values = [str(i["value"]) for i in page.select("input[name=bladder_control_change]")]
+    assert values == ["yes", "no", "unsure"]
+
+
+def test_the_mood_page_and_the_result_show_the_crisis_line(patient: Patient) -> None:
+    patient.walk(CALM_ANSWERS)
+    for url in ("/questions/mood_sleep", "/result"):
+        text = soup(patient.get(url)).get_text(" ")
+        assert "988" in text and "do not ask about thoughts of self-harm" in text, url
+
+
+def test_the_result_explains_each_flag_and_score(patient: Patient) -> None:
+    patient.walk({**CALM_ANSWERS, "fever": "yes", "phq4_interest": "3", "phq4_down": "2"})
+    page = soup(patient.get("/result"))
+    fever = page.select_one("[data-flag=fever]")
+    assert fever is not None and "“Yes” to “Do you have a temperature" in fever.get_text()
+    assert page.select_one("[data-score=phq2]").get_text(" ").split()[3] == "5"
+    assert [t["data-topic"] for t in page.select("[data-topic]")][-1] == "questions_for_your_doctor"
+
+
+def test_the_summary_groups_every_answer_by_section(patient: Patient) -> None:
+    patient.walk(CALM_ANSWERS)
+    page = soup(patient.get("/summary"))
+    answers = page.select_one(".answers")
+    assert answers is not None
+    headings = [h.get_text() for h in answers.select("h3")]
+    assert headings[0] == "Signs that need help now" and len(headings) == 7
+    assert len(answers.select(".answer-row")) == 38
+
+
+def test_the_region_sets_the_emergency_numbers() -> None:
+    uk = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "FBSS_REGION": "uk"})
+    patient = Patient(uk.test_client())
+    patient.walk({**CALM_ANSWERS, "chest_pain_or_breathless": "yes"})
+    text = soup(patient.get("/result")).get_text(" ")
+    assert "Call 999" in text and "Samaritans on 116 123" in text and "911" not in text
+
+
+def test_an_unknown_region_stops_the_app() -> None:
+    with pytest.raises(KeyError, match="unknown region"):
+        create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "FBSS_REGION": "mars"})
+
+
+def test_a_broken_bank_stops_the_app_before_any_request(tmp_path: Path) -> None:
+    raw = yaml.safe_load(BANK_PATH.read_text(encoding="utf-8"))
+    raw["rules"][0]["when"] = {"question": "bladder", "is": True}
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(BankError, match="unknown question 'bladder'"):
+        create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "FBSS_BANK": str(broken)})
+
+
+@pytest.mark.parametrize("url", ["/questions/nowhere", "/no-such-page"])
+def test_an_unknown_page_is_a_friendly_404(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_post_without_a_csrf_token_is_a_friendly_page_and_keeps_the_answers(patient: Patient) -> None:
+    patient.start()
+    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    response = patient.client.post("/questions/urgent_signs", data={"fever": "yes"})
+    assert response.status_code == 400
+    assert "Your answers so far are kept" in response.get_data(as_text=True)
+    page = soup(patient.get("/questions/emergency_signs"))
+    assert page.select_one("input[name=bladder_control_change][value=no]").has_attr("checked")
