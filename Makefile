@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(BIN)/flask --app app run
 
 test: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/fbss-check validate questions.yaml
