@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test clean
+.PHONY: run test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# A fresh random SECRET_KEY each run unless one is set: fine on one machine, for trying it out.
 run: $(STAMP)
-	$(BIN)/flask --app app run
+	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')}" \
+		$(BIN)/flask --app app run
 
 test: $(STAMP)
 	scripts/ensure-chromium
@@ -21,6 +23,11 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/fbss-check validate questions.yaml
 	$(BIN)/python -m pytest
+
+# Load test on 127.0.0.1 against a bare Flask baseline; about a minute.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/run.py --json benchmarks/results.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

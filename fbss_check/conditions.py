@@ -230,36 +230,38 @@ def holds(
     scores: Mapping[str, Score],
 ) -> tuple[bool, frozenset[str]]:
     """Whether the condition holds, and the answered questions that made it hold."""
+    kind = condition.subject_kind
+    if kind == "question":  # the commonest node first: this runs on every request
+        answer = answers.get(condition.subject)
+        if answer is None or not OPERATORS[condition.op].test(answer, condition.value):
+            return (condition.op == "answered" and condition.value is False), _NOTHING
+        return True, frozenset((condition.subject,))
     op = condition.op
     if op == "all":
-        because: set[str] = set()
+        because: frozenset[str] = _NOTHING
         for child in condition.children:
             ok, why = holds(child, answers, score_ranges, scores)
             if not ok:
-                return False, frozenset()
+                return False, _NOTHING
             because |= why
-        return True, frozenset(because)
+        return True, because
     if op == "any":
         matched = False
-        because = set()
+        because = _NOTHING
         for child in condition.children:
             ok, why = holds(child, answers, score_ranges, scores)
             if ok:
                 matched = True
                 because |= why
-        return matched, frozenset(because)
+        return matched, because
     if op == "not":
-        ok, _ = holds(condition.children[0], answers, score_ranges, scores)
-        return not ok, frozenset()
+        return not holds(condition.children[0], answers, score_ranges, scores)[0], _NOTHING
     if op == "always":
-        return True, frozenset()
-    if condition.subject_kind == "score":
-        score_range = score_ranges.get(condition.subject)
-        if score_range is None or not OPERATORS[op].test(score_range, condition.value):
-            return False, frozenset()
-        items = scores[condition.subject].items
-        return True, frozenset(item for item in items if item in answers)
-    answer = answers.get(condition.subject)
-    if not OPERATORS[op].test(answer, condition.value):
-        return False, frozenset()
-    return True, frozenset({condition.subject}) if answer is not None else frozenset()
+        return True, _NOTHING
+    score_range = score_ranges.get(condition.subject)
+    if score_range is None or not OPERATORS[op].test(score_range, condition.value):
+        return False, _NOTHING
+    return True, frozenset(item for item in scores[condition.subject].items if item in answers)
+
+
+_NOTHING: frozenset[str] = frozenset()

@@ -63,12 +63,13 @@ def visible_answers(bank: Bank, answers: Mapping[str, Answer]) -> dict[str, Answ
     """Drop answers to questions that the patient's other answers hide (an abandoned branch).
 
     show_if may only read questions of earlier sections, so one pass in bank order sees
-    every question's controllers settled before the question itself.
+    every question's controllers settled before the question itself (later answers are
+    never read).
     """
-    kept: dict[str, Answer] = {}
-    for question in bank.questions.values():
-        if question.id in answers and is_visible(question, kept, bank):
-            kept[question.id] = answers[question.id]
+    kept = dict(answers)
+    for question in bank.conditional_questions:
+        if question.id in kept and not is_visible(question, kept, bank):
+            del kept[question.id]
     return kept
 
 
@@ -116,7 +117,7 @@ def evaluate_answers(bank: Bank, answers: Mapping[str, Answer]) -> Outcome:
         fired.append(rule.id)
         topics.update(rule.guidance)
         if rule.urgency is not None:
-            ordered = tuple(q for q in bank.questions if q in because)
+            ordered = tuple(sorted(because, key=bank.question_positions.__getitem__))
             flags.append(Flag(rule.id, rule.urgency, rule.message, ordered))
     flags.sort(key=lambda flag: -flag.urgency.rank)  # stable: bank order within a tier
     urgency = max((flag.urgency for flag in flags), default=Urgency.ROUTINE)

@@ -206,4 +206,17 @@ class Bank:
         return tuple(self.questions[q] for q in section.question_ids)
 
     def topic_order(self, topic_id: str) -> int:
-        return list(self.topics).index(topic_id)
+        return self._topic_positions[topic_id]
+
+    @functools.cached_property
+    def _topic_positions(self) -> dict[str, int]:
+        return {topic_id: index for index, topic_id in enumerate(self.topics)}
+
+    @functools.cached_property
+    def question_positions(self) -> dict[str, int]:
+        return {question_id: index for index, question_id in enumerate(self.questions)}
+
+    @functools.cached_property
+    def conditional_questions(self) -> tuple[Question, ...]:
+        """The questions with a show_if, in bank order."""
+        return tuple(q for q in self.questions.values() if q.show_if is not None)

@@ -10,61 +10,60 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
 from fbss_check.regions import region_for
 
-from . import views
-from .forms import ActionForm, build_forms
+from . import present, security, views
+from .forms import build_forms
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger(__name__)
-
-# Pages that show answers or a decision must never be kept by a browser or a proxy.
-NO_STORE_ENDPOINTS = {
-    "questionnaire.ask",
-    "questionnaire.warn",
-    "questionnaire.check",
-    "questionnaire.result",
-    "questionnaire.summary",
-}
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app; a broken bank or an unknown region raises here, before any request."""
-    app = Flask(__name__, template_folder=str(ROOT / "templates"))
+    """Build the app; a broken bank, an unknown region or a weak SECRET_KEY raises here."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         FBSS_REGION=os.environ.get("FBSS_REGION", "us"),
         FBSS_BANK=os.environ.get("FBSS_BANK", str(DEFAULT_BANK_PATH)),
+        FBSS_PROXY_HOPS=int(os.environ.get("FBSS_PROXY_HOPS", "0") or 0),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=2),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session cookie
+        WTF_CSRF_SSL_STRICT=False,  # the token and SameSite cookies guard forms; no Referer is sent
         MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_FORM_PARTS=200,
     )
     if test_config:
         app.config.update(test_config)
-    if not app.config["SECRET_KEY"]:
-        # Fine for one process on a laptop; several workers need one shared SECRET_KEY.
+    if not app.config["SECRET_KEY"] and (app.debug or app.testing):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-        log.warning("SECRET_KEY is not set: using a random key; answers are lost on restart")
+    security.install(app, STATIC)
+    if app.config["FBSS_PROXY_HOPS"]:
+        # Behind a proxy that sets X-Forwarded-Proto/For/Host, so HTTPS is seen as HTTPS.
+        hops = app.config["FBSS_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     bank = load_bank(app.config["FBSS_BANK"])
     region = region_for(app.config["FBSS_REGION"])
     app.extensions["fbss_check"] = views.Questionnaire(bank, region, build_forms(bank))
+    app.jinja_env.globals["options"] = present.options
     CSRFProtect(app)
     app.register_blueprint(views.bp)
     _register_errors(app)
 
-    @app.after_request
-    def no_store(response: Response) -> Response:
-        if request.endpoint in NO_STORE_ENDPOINTS:
-            response.headers["Cache-Control"] = "no-store"
-        return response
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "bank_version": bank.version, "review_date": bank.review_date.isoformat()}
 
     return app
 
@@ -83,7 +82,7 @@ def _register_errors(app: Flask) -> None:
         bank = app.extensions["fbss_check"].bank
         region = app.extensions["fbss_check"].region
         return (
-            render_template("error.html", heading=heading, text=text, bank=bank, region=region, form=ActionForm()),
+            render_template("error.html", heading=heading, text=text, bank=bank, region=region),
             code,
         )
 

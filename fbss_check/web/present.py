@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fbss_check.engine import Outcome
 from fbss_check.model import Answer, Bank, Kind, Question, Urgency
-from fbss_check.path import sections_on_path, shown_questions
+from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
 
@@ -31,6 +30,15 @@ def answer_label(question: Question, answer: Answer | None) -> str:
     return str(answer)
 
 
+def options(question: Question) -> list[tuple[str, str]]:
+    """The (value, label) pairs a choice or scale question offers, as posted by the form."""
+    if question.kind in (Kind.SCALE_0_10, Kind.SCALE_0_3):
+        low, high = question.bounds
+        labels = question.value_labels or tuple(str(n) for n in range(low, high + 1))
+        return [(str(value), labels[value - low]) for value in range(low, high + 1)]
+    return [(choice.code, choice.label) for choice in question.choices]
+
+
 @dataclass(frozen=True)
 class AnsweredQuestion:
     question: Question
@@ -44,16 +52,17 @@ class AnsweredSection:
     items: tuple[AnsweredQuestion, ...]
 
 
-def answered_sections(bank: Bank, answers: Mapping[str, Answer]) -> list[AnsweredSection]:
+def answered_sections(path: PatientPath) -> list[AnsweredSection]:
     """Every section on the patient's path, with each shown question and its answer."""
-    sections = []
-    for section_id in sections_on_path(bank, answers):
-        section = next(s for s in bank.sections if s.id == section_id)
-        items = tuple(
-            AnsweredQuestion(q, _shown_answer(q, answers.get(q.id))) for q in shown_questions(bank, section_id, answers)
+    titles = {s.id: s.title for s in path.bank.sections}
+    return [
+        AnsweredSection(
+            section_id,
+            titles[section_id],
+            tuple(AnsweredQuestion(q, _shown_answer(q, path.answers.get(q.id))) for q in questions),
         )
-        sections.append(AnsweredSection(section.id, section.title, items))
-    return sections
+        for section_id, questions in path.shown.items()
+    ]
 
 
 def _shown_answer(question: Question, answer: Answer | None) -> str:

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from fbss_check.answers import AnswerError, coerce, coerce_all
 from fbss_check.engine import evaluate_answers, visible_answers
 from fbss_check.model import Answer, Bank, Kind, Question, Section, Urgency
-from fbss_check.path import first_incomplete, neighbour, sections_on_path, shown_questions
+from fbss_check.path import patient_path
 from fbss_check.regions import Region
 
 from . import present
@@ -104,26 +104,38 @@ def ask(section_id: str) -> Response | str:
     state = load_state()
     if state is None:
         return expired()
-    path = sections_on_path(q.bank, state.answers)
-    gate = first_incomplete(q.bank, state.answers, state.done)
-    if section_id not in path or (gate is not None and path.index(gate) < path.index(section_id)):
+    path = patient_path(q.bank, state.answers)
+    gate = path.first_incomplete(state.done)
+    sections = path.sections
+    if section_id not in sections or (gate is not None and sections.index(gate) < sections.index(section_id)):
         # Hidden by earlier answers, or skipped ahead: go where the patient is really up to.
         return redirect(_target_url(gate or CHECK))
-    questions = shown_questions(q.bank, section_id, state.answers)
+    questions = path.shown[section_id]
     form = _form_for(section, questions, state)
     if request.method == "POST" and form.validate():
         return _save_section(section, questions, form, state)
+    previous = path.neighbour(section_id, -1)
     return render_template(
         "question.html",
         section=section,
         form=form,
-        fields=[(question, form[question.id]) for question in questions],
+        fields=[(question, form[question.id], _selected(form[question.id])) for question in questions],
         errors=_errors(form, questions),
-        step=path.index(section_id) + 1,
-        steps=len(path),
-        back_url=_back_url(section_id, state),
+        step=sections.index(section_id) + 1,
+        steps=len(sections),
+        back_url=url_for(".ask", section_id=previous) if previous else url_for(".start"),
         **page_vars(),
     )
+
+
+def _selected(field: Any) -> set[str]:
+    """The values to show as chosen: what was just sent, or else what is stored."""
+    if field.raw_data is not None:
+        return {str(value) for value in field.raw_data}
+    data = field.data
+    if data is None:
+        return set()
+    return {str(value) for value in data} if isinstance(data, list) else {str(data)}
 
 
 def _form_for(section: Section, questions: tuple[Question, ...], state: State) -> FlaskForm:
@@ -152,7 +164,7 @@ def _save_section(section: Section, questions: tuple[Question, ...], form: Flask
     if section.id not in state.done:
         state.done.append(section.id)
     state.save()
-    target = first_incomplete(q.bank, state.answers, state.done) or CHECK
+    target = patient_path(q.bank, state.answers).first_incomplete(state.done) or CHECK
     outcome = evaluate_answers(q.bank, state.answers)
     serious = [flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT and flag.id not in state.warned]
     if serious:
@@ -187,11 +199,6 @@ def first_input_id(question: Question) -> str:
     return question.id if question.kind is Kind.WHOLE_NUMBER else f"{question.id}-0"
 
 
-def _back_url(section_id: str, state: State) -> str:
-    previous = neighbour(questionnaire().bank, state.answers, section_id, -1)
-    return url_for(".ask", section_id=previous) if previous else url_for(".start")
-
-
 def _target_url(target: str) -> str:
     return url_for(".check") if target == CHECK else url_for(".ask", section_id=target)
 
@@ -224,14 +231,15 @@ def check() -> Response | str:
     state = load_state()
     if state is None:
         return expired()
-    gate = first_incomplete(q.bank, state.answers, state.done)
+    path = patient_path(q.bank, state.answers)
+    gate = path.first_incomplete(state.done)
     if gate is not None:
         return redirect(_target_url(gate))
     return render_template(
         "check.html",
-        sections=present.answered_sections(q.bank, state.answers),
+        sections=present.answered_sections(path),
         first_input_id=first_input_id,
-        back_url=url_for(".ask", section_id=sections_on_path(q.bank, state.answers)[-1]),
+        back_url=url_for(".ask", section_id=path.sections[-1]),
         **page_vars(),
     )
 
@@ -241,10 +249,11 @@ def _result_page(template_mode: str) -> Response | str:
     state = load_state()
     if state is None:
         return expired()
-    gate = first_incomplete(q.bank, state.answers, state.done)
+    path = patient_path(q.bank, state.answers)
+    gate = path.first_incomplete(state.done)
     if gate is not None:
         return redirect(_target_url(gate))
-    outcome = evaluate_answers(q.bank, state.answers)
+    outcome = evaluate_answers(q.bank, path.answers)
     return render_template(
         "result.html",
         mode=template_mode,
@@ -253,7 +262,7 @@ def _result_page(template_mode: str) -> Response | str:
         reasons=present.flag_reasons(q.bank, outcome),
         scores=present.score_lines(q.bank, outcome),
         topics=[q.bank.topics[t] for t in outcome.guidance],
-        sections=present.answered_sections(q.bank, state.answers),
+        sections=present.answered_sections(path),
         today=date.today(),
         form=ActionForm(),
         **page_vars(),
@@ -268,6 +277,15 @@ def result() -> Response | str:
 @bp.get("/summary")
 def summary() -> Response | str:
     return _result_page("summary")
+
+
+@bp.get("/topics/<topic_id>")
+def topic(topic_id: str) -> str:
+    """A guidance topic in full. General information only: it reads no session data."""
+    found = questionnaire().bank.topics.get(topic_id)
+    if found is None:
+        abort(404)
+    return render_template("topic.html", topic=found, **page_vars())
 
 
 @bp.post("/delete")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from playwright.sync_api import Page
@@ -50,6 +51,9 @@ def every_page(page: Page, base_url: str) -> Iterator[str]:
     yield "check your answers"
     page.get_by_role("link", name="See my result").click()
     yield "result"
+    page.get_by_role("link", name=re.compile(r"^Read more about")).first.click()
+    yield "topic"
+    page.get_by_role("link", name="Back to your result").click()
     page.get_by_role("link", name="Print a summary for your doctor").click()
     yield "summary"
     page.goto(base_url + "/result")

@@ -341,3 +341,18 @@ def test_a_post_without_a_csrf_token_is_a_friendly_page_and_keeps_the_answers(pa
     assert "Your answers so far are kept" in response.get_data(as_text=True)
     page = soup(patient.get("/questions/emergency_signs"))
     assert page.select_one("input[name=bladder_control_change][value=no]").has_attr("checked")
+
+
+def test_each_next_step_links_to_its_topic_page_with_sources(patient: Patient) -> None:
+    patient.walk({**CALM_ANSWERS, "weeks_since_surgery": "30", "treatments_tried": ["injections"]})
+    links = soup(patient.get("/result")).select("[data-topic] a")
+    assert len(links) >= 5
+    for link in links:
+        page = soup(patient.get(str(link["href"])))
+        assert page.h1 is not None and page.h1.get_text().lower() in link.get_text().lower()
+        assert page.select(".sources li"), link["href"]
+        assert "Questions to ask your doctor" in page.get_text()
+
+
+def test_an_unknown_topic_is_a_404(client: FlaskClient) -> None:
+    assert client.get("/topics/snake_oil").status_code == 404

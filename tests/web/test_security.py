@@ -1,0 +1,153 @@
+"""Security headers, cookies, CSRF, the secret key, the access log, assets and the health check."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from fbss_check.web import create_app
+from fbss_check.web.security import ConfigError
+from tests.conftest import ROOT
+from tests.web.conftest import CALM_ANSWERS, Patient, soup
+
+PAGES = ["/", "/questions/emergency_signs", "/check", "/result", "/summary", "/session-expired", "/nowhere"]
+
+
+@pytest.fixture
+def walked(patient: Patient) -> Patient:
+    patient.walk({**CALM_ANSWERS, "fever": "yes"})
+    return patient
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_response_carries_the_security_headers(walked: Patient, url: str) -> None:
+    headers = walked.client.get(url).headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "form-action 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in headers  # plain HTTP here
+
+
+def test_behind_https_the_cookie_is_secure_and_hsts_is_sent(client: FlaskClient) -> None:
+    response = client.get("/", base_url="https://fbss.example")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    patient = Patient(client)
+    patient.client.get("/", base_url="https://fbss.example")
+    token = soup(patient.client.get("/", base_url="https://fbss.example")).find("input", attrs={"name": "csrf_token"})
+    assert token is not None
+    started = client.post("/start", data={"csrf_token": token["value"]}, base_url="https://fbss.example")
+    cookie = started.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_behind_a_proxy_the_forwarded_scheme_counts() -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "FBSS_PROXY_HOPS": 1})
+    response = app.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_no_page_loads_anything_from_another_site(walked: Patient) -> None:
+    for url in PAGES:
+        page = soup(walked.client.get(url))
+        for tag, attribute in (("link", "href"), ("script", "src"), ("img", "src"), ("form", "action")):
+            for element in page.find_all(tag):
+                value = str(element.get(attribute, ""))
+                assert not value.startswith(("http:", "https:", "//")), f"{url}: {tag} {value}"
+        assert not page.find_all(style=True) and not page.find_all("style"), f"{url}: inline style"
+        assert not [s for s in page.find_all("script") if s.string], f"{url}: inline script"
+
+
+def test_static_files_have_hashed_names_and_a_long_cache(client: FlaskClient) -> None:
+    href = str(soup(client.get("/")).find("link", rel="stylesheet")["href"])
+    assert href.startswith("/assets/style.") and href.endswith(".css") and len(href) > len("/assets/style.css") + 5
+    with client.get(href) as response:
+        assert response.status_code == 200 and b"@media print" in response.data
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get("/assets/style.css").status_code == 404
+    assert client.get("/assets/../app.py").status_code == 404
+
+
+def test_healthz_reports_the_bank(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "bank_version": "1.0.0", "review_date": "2026-11-21"}
+
+
+@pytest.mark.parametrize("key", [None, "", "short", "changeme", "a" * 64])
+def test_outside_debug_a_missing_or_weak_secret_key_stops_the_app(key: str | None) -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY is missing or weak: set it"):
+        create_app({"SECRET_KEY": key, "TESTING": False})
+
+
+def test_a_strong_secret_key_starts_the_app() -> None:
+    assert create_app({"SECRET_KEY": "3b1f0c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a", "TESTING": False})
+
+
+def test_the_app_module_says_in_one_line_how_to_set_the_key() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "FBSS_REGION": "us"},
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "export SECRET_KEY=" in lines[0]
+
+
+class ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def access_lines() -> Iterator[list[str]]:
+    handler = ListHandler()
+    logger = logging.getLogger("fbss_check.access")
+    logger.addHandler(handler)
+    yield handler.lines
+    logger.removeHandler(handler)
+
+
+def test_the_access_log_has_one_line_per_request_and_no_answers(
+    app: Flask, access_lines: list[str], walked: Patient
+) -> None:
+    access_lines.clear()
+    walked.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "weeks_since_surgery": "1777"})
+    walked.client.get("/warning?next=check")
+    walked.client.get("/r/SECRETSHARECODE")
+    assert len(access_lines) == 4
+    assert access_lines[0].startswith("GET /questions/your_surgery 200 ")
+    assert access_lines[1].startswith("POST /questions/your_surgery 302 ")
+    assert access_lines[2].startswith("GET /warning 200 ")  # no query string
+    assert access_lines[3].startswith("GET /r/<code> 404 ")
+    text = "\n".join(access_lines)
+    cookie = walked.client.get_cookie("session")
+    assert cookie is not None
+    for secret in ("1777", "SECRETSHARECODE", cookie.value[:20], "csrf", "fusion", "yes"):
+        assert secret not in text
+
+
+def test_a_stale_csrf_token_shows_a_friendly_page_and_keeps_answers(walked: Patient) -> None:
+    response = walked.client.post("/questions/mood_sleep", data={"csrf_token": "stale", "smoker": "yes"})
+    assert response.status_code == 400
+    assert "Your answers so far are kept" in response.get_data(as_text=True)
+    assert walked.client.get("/result").status_code == 200
+    fever = soup(walked.client.get("/result")).select_one("[data-flag=fever]")
+    assert fever is not None
