@@ -16,9 +16,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
+from fbss_check.clinics import load_clinics
 from fbss_check.regions import region_for
 
-from . import present, security, views
+from . import clinicians, present, security, views
 from .forms import build_forms
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         FBSS_REGION=os.environ.get("FBSS_REGION", "us"),
         FBSS_BANK=os.environ.get("FBSS_BANK", str(DEFAULT_BANK_PATH)),
+        FBSS_CLINICS=os.environ.get("FBSS_CLINICS"),
         FBSS_PROXY_HOPS=int(os.environ.get("FBSS_PROXY_HOPS", "0") or 0),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=2),
         SESSION_COOKIE_HTTPONLY=True,
@@ -55,10 +57,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     bank = load_bank(app.config["FBSS_BANK"])
     region = region_for(app.config["FBSS_REGION"])
-    app.extensions["fbss_check"] = views.Questionnaire(bank, region, build_forms(bank))
+    clinics = load_clinics(app.config["FBSS_CLINICS"])
+    app.extensions["fbss_check"] = views.Questionnaire(bank, region, build_forms(bank), clinics)
     app.jinja_env.globals["options"] = present.options
     CSRFProtect(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(clinicians.bp)
     _register_errors(app)
 
     @app.get("/healthz")

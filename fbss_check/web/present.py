@@ -5,10 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import segno
+from markupsafe import Markup
+
+from fbss_check.clinics import Clinic
 from fbss_check.engine import Outcome
 from fbss_check.model import Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
+
+
+def qr_svg(url: str, label: str, scale: int = 4) -> Markup:
+    """An inline SVG QR code (made here, no outside service), labelled for screen readers."""
+    # No fixed size: the stylesheet sizes it, for the screen, the summary and the poster alike.
+    svg = segno.make(url, error="m").svg_inline(scale=scale, border=2, dark="#000", light="#fff", omitsize=True)
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(label)}" ', 1))
 
 
 def answer_label(question: Question, answer: Answer | None) -> str:
@@ -72,10 +83,14 @@ def _shown_answer(question: Question, answer: Answer | None) -> str:
     return answer_label(question, answer)
 
 
-def tier_text(bank: Bank, urgency: Urgency, region: Region) -> dict[str, str]:
-    """The heading and action for a tier, with the region's numbers filled in."""
+def tier_text(bank: Bank, urgency: Urgency, region: Region, clinic: Clinic | None = None) -> dict[str, str]:
+    """The heading and action for a tier, with the region's (and the clinic's) numbers filled in."""
     text = bank.tiers[urgency]
-    numbers = {"emergency": region.emergency, "urgent_care": region.urgent_care}
+    numbers = {"emergency": region.emergency, "urgent_care": region.urgent_care, "surgeon_team": ""}
+    if clinic is not None:
+        numbers["surgeon_team"] = f" at {clinic.name} on {clinic.surgeon_team_phone}"
+        out_of_hours = f"call {clinic.name} out of hours on {clinic.out_of_hours_phone}"
+        numbers["urgent_care"] = f"{out_of_hours}, or {region.urgent_care}"
     return {"heading": text.heading, "action": text.action.format_map(numbers)}
 
 

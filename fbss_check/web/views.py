@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from fbss_check.answers import AnswerError, coerce, coerce_all
+from fbss_check.clinics import Clinic
 from fbss_check.engine import evaluate_answers, visible_answers
 from fbss_check.model import Answer, Bank, Kind, Question, Section, Urgency
 from fbss_check.path import patient_path
@@ -18,6 +19,7 @@ from fbss_check.regions import Region
 
 from . import present
 from .forms import MESSAGES, ActionForm
+from .handoff import make_code
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -31,6 +33,7 @@ class Questionnaire:
     bank: Bank
     region: Region
     forms: dict[str, type[FlaskForm]]
+    clinics: dict[str, Clinic]
 
 
 def questionnaire() -> Questionnaire:
@@ -70,17 +73,42 @@ def load_state() -> State | None:
 
 
 def expired() -> Response:
-    return redirect(url_for(".session_expired"))
+    return redirect(url_for("questionnaire.session_expired"))
+
+
+def current_clinic() -> Clinic | None:
+    """The clinic whose link the patient followed, if any."""
+    slug = session.get("clinic")
+    return questionnaire().clinics.get(slug) if isinstance(slug, str) else None
+
+
+def current_region() -> Region:
+    clinic = current_clinic()
+    return clinic.region if clinic is not None else questionnaire().region
 
 
 def page_vars(**extra: Any) -> dict[str, Any]:
-    q = questionnaire()
-    return {"bank": q.bank, "region": q.region, **extra}
+    return {"bank": questionnaire().bank, "region": current_region(), "clinic": current_clinic(), **extra}
+
+
+def tier_text(urgency: Urgency) -> dict[str, str]:
+    return present.tier_text(questionnaire().bank, urgency, current_region(), current_clinic())
 
 
 @bp.get("/")
 def start() -> str:
     return render_template("start.html", form=ActionForm(), deleted=request.args.get("deleted") == "1", **page_vars())
+
+
+@bp.get("/c/<slug>")
+def start_for_clinic(slug: str) -> tuple[str, int] | str:
+    """A clinic's link: the start page, and the clinic's numbers on every decision page after it."""
+    clinic = questionnaire().clinics.get(slug)
+    if clinic is None:
+        session.pop("clinic", None)
+        return render_template("clinic_unknown.html", form=ActionForm(), **page_vars()), 404
+    session["clinic"] = clinic.slug
+    return render_template("start.html", form=ActionForm(), deleted=False, **page_vars())
 
 
 @bp.post("/start")
@@ -218,7 +246,7 @@ def warn() -> Response | str:
     return render_template(
         "warning.html",
         outcome=outcome,
-        tier=present.tier_text(q.bank, outcome.urgency, q.region),
+        tier=tier_text(outcome.urgency),
         reasons=[r for r in present.flag_reasons(q.bank, outcome) if r["flag"].urgency >= Urgency.URGENT],
         continue_url=_target_url(target),
         **page_vars(),
@@ -258,15 +286,31 @@ def _result_page(template_mode: str) -> Response | str:
         "result.html",
         mode=template_mode,
         outcome=outcome,
-        tier=present.tier_text(q.bank, outcome.urgency, q.region),
+        tier=tier_text(outcome.urgency),
         reasons=present.flag_reasons(q.bank, outcome),
         scores=present.score_lines(q.bank, outcome),
         topics=[q.bank.topics[t] for t in outcome.guidance],
         sections=present.answered_sections(path),
         today=date.today(),
+        share=share_url() if template_mode == "summary" else None,
         form=ActionForm(),
         **page_vars(),
     )
+
+
+def share_url() -> tuple[str, Any] | None:
+    """The patient's share link and its QR code, made from the session's answers, or None."""
+    state = load_state()
+    if state is None:
+        return None
+    q = questionnaire()
+    path = patient_path(q.bank, state.answers)
+    if path.first_incomplete(state.done) is not None:
+        return None
+    clinic = current_clinic()
+    code = make_code(current_app.secret_key or "", q.bank, path.answers, clinic.slug if clinic else None, date.today())
+    url = url_for("clinicians.clinician_view", code=code, _external=True)
+    return url, present.qr_svg(url, "QR code of your share link")
 
 
 @bp.get("/result")
@@ -298,11 +342,11 @@ def delete() -> Response:
 
 
 def _clear_answers() -> None:
-    """Forget everything the patient entered; the CSRF token stays so a second click still works."""
-    token = session.get("csrf_token")
+    """Forget everything the patient entered; the CSRF token (so a second click still works)
+    and the clinic they came from stay."""
+    kept = {key: session[key] for key in ("csrf_token", "clinic") if key in session}
     session.clear()
-    if token:
-        session["csrf_token"] = token
+    session.update(kept)
 
 
 @bp.get("/session-expired")

@@ -17,6 +17,8 @@ def every_page(page: Page, base_url: str) -> Iterator[str]:
     """Navigate `page` through every page and state, yielding a name at each stop."""
     page.goto(base_url + "/")
     yield "start"
+    page.goto(base_url + "/c/example_spine")
+    yield "clinic start"
     page.goto(base_url + "/no-such-page")
     yield "not found (404)"
     page.goto(base_url + "/result")
@@ -56,6 +58,19 @@ def every_page(page: Page, base_url: str) -> Iterator[str]:
     page.get_by_role("link", name="Back to your result").click()
     page.get_by_role("link", name="Print a summary for your doctor").click()
     yield "summary"
+    page.goto(base_url + "/result")
+    page.get_by_role("link", name="Make a share link").click()
+    yield "share"
+    page.locator(".share-url a").click()
+    yield "clinician view"
+    page.goto(base_url + "/r/not-a-real-code")
+    yield "share code invalid (400)"
+    page.goto(base_url + "/clinicians")
+    yield "clinicians"
+    page.goto(base_url + "/clinicians/poster/example_spine")
+    yield "poster"
+    page.goto(base_url + "/c/nowhere_clinic")
+    yield "clinic unknown (404)"
     page.goto(base_url + "/result")
     page.get_by_role("button", name="Delete my answers").click()
     yield "start after delete"

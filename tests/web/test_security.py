@@ -136,7 +136,7 @@ def test_the_access_log_has_one_line_per_request_and_no_answers(
     assert access_lines[0].startswith("GET /questions/your_surgery 200 ")
     assert access_lines[1].startswith("POST /questions/your_surgery 302 ")
     assert access_lines[2].startswith("GET /warning 200 ")  # no query string
-    assert access_lines[3].startswith("GET /r/<code> 404 ")
+    assert access_lines[3].startswith("GET /r/<code> 400 ")
     text = "\n".join(access_lines)
     cookie = walked.client.get_cookie("session")
     assert cookie is not None

@@ -1,0 +1,176 @@
+"""For clinicians: how the tool decides, clinic links with QR posters, share codes, and FHIR."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+
+from fbss_check import fhir
+from fbss_check.conditions import walk
+from fbss_check.engine import evaluate_answers
+from fbss_check.model import Bank, Condition, Urgency
+from fbss_check.path import patient_path
+
+from . import present
+from .handoff import InvalidCode, read_code
+from .present import qr_svg
+from .views import expired, load_state, page_vars, questionnaire, share_url
+
+bp = Blueprint("clinicians", __name__)
+FHIR_JSON = "application/fhir+json"
+SYMBOLS = {"at_least": "≥", "at_most": "≤"}
+
+
+def describe(condition: Condition, bank: Bank) -> str:
+    """A condition in words for clinicians, e.g. `weeks_since_surgery ≥ 12 and pain_persisting is yes`."""
+    op = condition.op
+    if op in ("all", "any"):
+        parts = [describe(child, bank) for child in condition.children]
+        joined = f" {'and' if op == 'all' else 'or'} ".join(parts)
+        return f"({joined})" if len(parts) > 1 else joined
+    if op == "not":
+        return f"not {describe(condition.children[0], bank)}"
+    if op == "always":
+        return "always"
+    subject = bank.scores[condition.subject].label if condition.subject_kind == "score" else condition.subject
+    if op in SYMBOLS:
+        return f"{subject} {SYMBOLS[op]} {condition.value}"
+    if op == "answered":
+        return f"{subject} is {'answered' if condition.value else 'not answered'}"
+    if op == "in":
+        return f"{subject} is one of {', '.join(sorted(map(str, condition.value)))}"
+    if op == "includes":
+        return f"{subject} includes {condition.value}"
+    return f"{subject} is {condition.value}"
+
+
+@bp.get("/clinicians")
+def overview() -> str:
+    q = questionnaire()
+    bank = q.bank
+    tiers = []
+    for urgency in sorted(Urgency, reverse=True):
+        rules = [r for r in bank.rules if r.urgency is urgency]
+        tiers.append(
+            {
+                "urgency": urgency,
+                "text": present.tier_text(bank, urgency, q.region),
+                "rules": [{"rule": r, "when": describe(r.when, bank)} for r in rules],
+            }
+        )
+    guidance_rules = [{"rule": r, "when": describe(r.when, bank)} for r in bank.rules if r.urgency is None]
+    red_flags = [question for question in bank.questions.values() if question.red_flag is not None]
+    shown_if = {
+        question.id: describe(question.show_if, bank)
+        for question in bank.questions.values()
+        if question.show_if is not None
+    }
+    sources = sorted({s for t in bank.topics.values() for s in t.sources} | set(bank.sources))
+    clinics = [
+        {"clinic": clinic, "url": url_for("questionnaire.start_for_clinic", slug=clinic.slug, _external=True)}
+        for clinic in q.clinics.values()
+    ]
+    for item in clinics:
+        item["qr"] = qr_svg(item["url"], f"QR code for {item['clinic'].name}'s link")
+    return render_template(
+        "clinicians.html",
+        tiers=tiers,
+        guidance_rules=guidance_rules,
+        red_flags=red_flags,
+        shown_if=shown_if,
+        sources=sources,
+        clinics=clinics,
+        questions_in=lambda c: sorted({n.subject for n in walk(c) if n.subject}),
+        **page_vars(),
+    )
+
+
+@bp.get("/clinicians/poster/<slug>")
+def poster(slug: str) -> str:
+    clinic = questionnaire().clinics.get(slug)
+    if clinic is None:
+        abort(404)
+    url = url_for("questionnaire.start_for_clinic", slug=clinic.slug, _external=True)
+    return render_template(
+        "poster.html", poster_clinic=clinic, url=url, qr=qr_svg(url, f"QR code: {url}", scale=10), **page_vars()
+    )
+
+
+@bp.get("/share")
+def share() -> Any:
+    made = share_url()
+    if made is None:
+        return expired() if load_state() is None else redirect(url_for("questionnaire.check"))
+    url, qr = made
+    return render_template("share.html", url=url, qr=qr, **page_vars())
+
+
+@bp.get("/r/<code>")
+def clinician_view(code: str) -> Any:
+    q = questionnaire()
+    try:
+        handoff = read_code(current_app.secret_key or "", q.bank, code)
+    except InvalidCode as error:
+        return render_template(
+            "error.html",
+            heading="This share code does not work",
+            text=f"It cannot be read: {error}. Ask the patient for the link again, or to bring their printed summary.",
+            **page_vars(),
+        ), 400
+    path = patient_path(q.bank, handoff.answers)
+    outcome = evaluate_answers(q.bank, path.answers)
+    clinic = q.clinics.get(handoff.clinic or "")
+    region = clinic.region if clinic else q.region
+    return render_template(
+        "clinician_view.html",
+        handoff=handoff,
+        outcome=outcome,
+        tier=present.tier_text(q.bank, outcome.urgency, region, clinic),
+        reasons=present.flag_reasons(q.bank, outcome),
+        scores=present.score_lines(q.bank, outcome),
+        topics=[q.bank.topics[t] for t in outcome.guidance],
+        sections=present.answered_sections(path),
+        code=code,
+        view_clinic=clinic,
+        **{**page_vars(), "region": region},
+    )
+
+
+def fhir_response(resource: dict[str, Any], filename: str | None = None) -> Response:
+    response = Response(json.dumps(resource, indent=2, ensure_ascii=False), mimetype=FHIR_JSON)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/fhir/Questionnaire")
+def fhir_questionnaire() -> Response:
+    return fhir_response(fhir.questionnaire(questionnaire().bank))
+
+
+@bp.get("/fhir/QuestionnaireResponse")
+def fhir_my_answers() -> Any:
+    state = load_state()
+    if state is None:
+        return expired()
+    q = questionnaire()
+    path = patient_path(q.bank, state.answers)
+    return fhir_response(
+        fhir.questionnaire_response(q.bank, path.answers, date.today()), "fbss-check-answers.fhir.json"
+    )
+
+
+@bp.get("/r/<code>/fhir")
+def fhir_shared_answers(code: str) -> Any:
+    q = questionnaire()
+    try:
+        handoff = read_code(current_app.secret_key or "", q.bank, code)
+    except InvalidCode:
+        abort(400)
+    path = patient_path(q.bank, handoff.answers)
+    return fhir_response(
+        fhir.questionnaire_response(q.bank, path.answers, handoff.made_on), "fbss-check-answers.fhir.json"
+    )
