@@ -15,6 +15,17 @@ from fbss_check import Bank, load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_PATH = ROOT / "questions.yaml"
+# The contract's emergency signs: yes to any one of them alone is an emergency.
+EMERGENCY_SIGNS = [
+    "bladder_control_change",
+    "bowel_control_change",
+    "saddle_numbness",
+    "sexual_function_change",
+    "both_legs_symptoms",
+    "chest_pain_or_breathless",
+    "very_unwell",
+    "serious_injury",
+]
 
 settings.register_profile("dev", max_examples=150, deadline=None)
 settings.register_profile(

@@ -7,6 +7,7 @@ import pytest
 from fbss_check import AnswerError, Bank, Urgency, evaluate
 from fbss_check.answers import coerce_all
 from fbss_check.engine import evaluate_answers
+from tests.conftest import EMERGENCY_SIGNS
 
 # The contract table: answering yes to each question alone gives this tier.
 TIER_WHEN_YES = [
@@ -31,17 +32,6 @@ TIER_WHEN_YES = [
     pytest.param("cancer_history", "routine", id="cancer-alone"),
     pytest.param("sleep_poor", "routine", id="sleep"),
     pytest.param("smoker", "routine", id="smoker"),
-]
-
-EMERGENCY_SIGNS = [
-    "bladder_control_change",
-    "bowel_control_change",
-    "saddle_numbness",
-    "sexual_function_change",
-    "both_legs_symptoms",
-    "chest_pain_or_breathless",
-    "very_unwell",
-    "serious_injury",
 ]
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
 
 from fbss_check import fhir
 from fbss_check.conditions import walk
@@ -17,7 +17,7 @@ from fbss_check.path import patient_path
 from . import present
 from .handoff import InvalidCode, read_code
 from .present import qr_svg
-from .views import expired, load_state, page_vars, questionnaire, share_url
+from .views import finished_path, page_vars, questionnaire, share_link
 
 bp = Blueprint("clinicians", __name__)
 FHIR_JSON = "application/fhir+json"
@@ -101,10 +101,10 @@ def poster(slug: str) -> str:
 
 @bp.get("/share")
 def share() -> Any:
-    made = share_url()
-    if made is None:
-        return expired() if load_state() is None else redirect(url_for("questionnaire.check"))
-    url, qr = made
+    path = finished_path()
+    if isinstance(path, Response):
+        return path
+    url, qr = share_link(path)
     return render_template("share.html", url=url, qr=qr, **page_vars())
 
 
@@ -153,13 +153,11 @@ def fhir_questionnaire() -> Response:
 
 @bp.get("/fhir/QuestionnaireResponse")
 def fhir_my_answers() -> Any:
-    state = load_state()
-    if state is None:
-        return expired()
-    q = questionnaire()
-    path = patient_path(q.bank, state.answers)
+    path = finished_path()
+    if isinstance(path, Response):
+        return path
     return fhir_response(
-        fhir.questionnaire_response(q.bank, path.answers, date.today()), "fbss-check-answers.fhir.json"
+        fhir.questionnaire_response(questionnaire().bank, path.answers, date.today()), "fbss-check-answers.fhir.json"
     )
 
 

@@ -14,7 +14,7 @@ from fbss_check.answers import AnswerError, coerce, coerce_all
 from fbss_check.clinics import Clinic
 from fbss_check.engine import evaluate_answers, visible_answers
 from fbss_check.model import Answer, Bank, Kind, Question, Section, Urgency
-from fbss_check.path import patient_path
+from fbss_check.path import PatientPath, patient_path
 from fbss_check.regions import Region
 
 from . import present
@@ -120,7 +120,7 @@ def begin() -> Response:
     session.permanent = True
     session["started"] = True
     State({}, [], []).save()
-    return redirect(url_for(".ask", section_id=questionnaire().bank.sections[0].id))
+    return redirect(url_for("questionnaire.ask", section_id=questionnaire().bank.sections[0].id))
 
 
 @bp.route("/questions/<section_id>", methods=["GET", "POST"])
@@ -151,7 +151,7 @@ def ask(section_id: str) -> Response | str:
         errors=_errors(form, questions),
         step=sections.index(section_id) + 1,
         steps=len(sections),
-        back_url=url_for(".ask", section_id=previous) if previous else url_for(".start"),
+        back_url=url_for("questionnaire.ask", section_id=previous) if previous else url_for("questionnaire.start"),
         **page_vars(),
     )
 
@@ -198,7 +198,7 @@ def _save_section(section: Section, questions: tuple[Question, ...], form: Flask
     if serious:
         state.warned.extend(serious)
         state.save()
-        return redirect(url_for(".warn", next=target))
+        return redirect(url_for("questionnaire.warn", next=target))
     return redirect(_target_url(target))
 
 
@@ -228,7 +228,7 @@ def first_input_id(question: Question) -> str:
 
 
 def _target_url(target: str) -> str:
-    return url_for(".check") if target == CHECK else url_for(".ask", section_id=target)
+    return url_for("questionnaire.check") if target == CHECK else url_for("questionnaire.ask", section_id=target)
 
 
 @bp.get("/warning")
@@ -253,34 +253,37 @@ def warn() -> Response | str:
     )
 
 
-@bp.get("/check")
-def check() -> Response | str:
-    q = questionnaire()
+def finished_path() -> PatientPath | Response:
+    """The path of a patient who has answered every page, or else the redirect to where they are up to."""
     state = load_state()
     if state is None:
         return expired()
-    path = patient_path(q.bank, state.answers)
+    path = patient_path(questionnaire().bank, state.answers)
     gate = path.first_incomplete(state.done)
     if gate is not None:
         return redirect(_target_url(gate))
+    return path
+
+
+@bp.get("/check")
+def check() -> Response | str:
+    path = finished_path()
+    if isinstance(path, Response):
+        return path
     return render_template(
         "check.html",
         sections=present.answered_sections(path),
         first_input_id=first_input_id,
-        back_url=url_for(".ask", section_id=path.sections[-1]),
+        back_url=url_for("questionnaire.ask", section_id=path.sections[-1]),
         **page_vars(),
     )
 
 
 def _result_page(template_mode: str) -> Response | str:
     q = questionnaire()
-    state = load_state()
-    if state is None:
-        return expired()
-    path = patient_path(q.bank, state.answers)
-    gate = path.first_incomplete(state.done)
-    if gate is not None:
-        return redirect(_target_url(gate))
+    path = finished_path()
+    if isinstance(path, Response):
+        return path
     outcome = evaluate_answers(q.bank, path.answers)
     return render_template(
         "result.html",
@@ -292,23 +295,18 @@ def _result_page(template_mode: str) -> Response | str:
         topics=[q.bank.topics[t] for t in outcome.guidance],
         sections=present.answered_sections(path),
         today=date.today(),
-        share=share_url() if template_mode == "summary" else None,
+        share=share_link(path) if template_mode == "summary" else None,
         form=ActionForm(),
         **page_vars(),
     )
 
 
-def share_url() -> tuple[str, Any] | None:
-    """The patient's share link and its QR code, made from the session's answers, or None."""
-    state = load_state()
-    if state is None:
-        return None
-    q = questionnaire()
-    path = patient_path(q.bank, state.answers)
-    if path.first_incomplete(state.done) is not None:
-        return None
+def share_link(path: PatientPath) -> tuple[str, Any]:
+    """The patient's share link and its QR code, made from the answers on their path."""
     clinic = current_clinic()
-    code = make_code(current_app.secret_key or "", q.bank, path.answers, clinic.slug if clinic else None, date.today())
+    code = make_code(
+        current_app.secret_key or "", questionnaire().bank, path.answers, clinic.slug if clinic else None, date.today()
+    )
     url = url_for("clinicians.clinician_view", code=code, _external=True)
     return url, present.qr_svg(url, "QR code of your share link")
 
@@ -338,7 +336,7 @@ def delete() -> Response:
     if not form.validate_on_submit():
         abort(400)
     _clear_answers()
-    return redirect(url_for(".start", deleted="1"))
+    return redirect(url_for("questionnaire.start", deleted="1"))
 
 
 def _clear_answers() -> None:

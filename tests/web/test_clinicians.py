@@ -318,4 +318,4 @@ def test_the_summary_carries_the_share_qr_code_and_link(visitor: Patient) -> Non
 def test_share_needs_a_finished_questionnaire(visitor: Patient) -> None:
     assert visitor.client.get("/share").headers["Location"] == "/session-expired"
     visitor.start()
-    assert visitor.client.get("/share").headers["Location"] == "/check"
+    assert visitor.client.get("/share").headers["Location"] == "/questions/emergency_signs"
