@@ -16,6 +16,7 @@ from .answers import AnswerError, coerce_all
 from .conditions import parse_condition, questions_in
 from .engine import evaluate_answers
 from .model import (
+    DEFAULT_LANGUAGE,
     NO,
     UNSURE,
     YES,
@@ -29,6 +30,7 @@ from .model import (
     Rule,
     Score,
     Section,
+    Text,
     TierText,
     Topic,
     Urgency,
@@ -36,6 +38,7 @@ from .model import (
 
 DEFAULT_BANK_PATH = Path(__file__).resolve().parent.parent / "questions.yaml"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 T = TypeVar("T")
 
 
@@ -85,26 +88,55 @@ class _Reader:
         # Every well-formed rule id, even of a rule whose condition is broken, so that a
         # case naming it does not report a second, knock-on problem.
         self.rule_ids: set[str] = set()
+        self.languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
 
     def fail(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
 
-    def text(self, raw: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> str:
-        value = raw.get(key)
+    def text(self, raw: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> Text:
+        return self.localized(raw.get(key), f"{path}.{key}", required=required)
+
+    def localized(self, value: Any, path: str, *, required: bool = True) -> Text:
+        """Patient-facing text: a plain string in an English-only bank, else `{en: ..., es: ...}`."""
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.fail(f"{path}.{key}", "missing text")
-            return ""
-        if not isinstance(value, str):
-            self.fail(f"{path}.{key}", f"expected text, got {type(value).__name__}")
-            return ""
-        return " ".join(value.split())
+                self.fail(path, "missing text")
+            return Text({})
+        if isinstance(value, str):
+            for language in self.languages[1:]:
+                self.fail(path, f"missing {LANGUAGE_NAMES.get(language, language)} text ({language})")
+            return Text({DEFAULT_LANGUAGE: " ".join(value.split())})
+        if not isinstance(value, Mapping):
+            self.fail(path, f"expected text, got {type(value).__name__}")
+            return Text({})
+        by_language: dict[str, str] = {}
+        for language in self.languages:
+            words = value.get(language)
+            if not isinstance(words, str) or not words.strip():
+                self.fail(f"{path}.{language}", f"missing {LANGUAGE_NAMES.get(language, language)} text")
+            else:
+                by_language[language] = " ".join(words.split())
+        for language in sorted(set(value) - set(self.languages)):
+            self.fail(f"{path}.{language}", f"language {language!r} is not in the bank's languages")
+        english = by_language.get(DEFAULT_LANGUAGE)
+        for language, words in by_language.items():
+            if english is not None and _must_match(words) != _must_match(english):
+                # A number or a {placeholder} lost in translation could tell a patient the wrong
+                # temperature, the wrong wait, or drop the emergency number itself.
+                self.fail(
+                    f"{path}.{language}",
+                    f"numbers and {{placeholders}} differ from the English: {_must_match(words)} vs "
+                    f"{_must_match(english)}",
+                )
+        return Text(by_language)
 
-    def texts(self, raw: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+    def texts(self, raw: Mapping[str, Any], key: str, path: str, *, translated: bool = True) -> tuple[str, ...]:
         value = raw.get(key)
         if not isinstance(value, list) or not value:
             self.fail(f"{path}.{key}", "expected a non-empty list of text")
             return ()
+        if translated:
+            return tuple(self.localized(item, f"{path}.{key}[{i}]") for i, item in enumerate(value))
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
@@ -156,12 +188,18 @@ class _Reader:
         if not isinstance(review_date, date):
             self.fail("review_date", "expected a date such as 2026-11-21")
             review_date = date.min
-        labels = raw.get("answer_labels") or {}
-        if not isinstance(labels, Mapping) or not all(
-            isinstance(labels.get(code), str) and labels[code].strip() for code in (YES, NO, UNSURE)
+        languages = raw.get("languages", [DEFAULT_LANGUAGE])
+        if not isinstance(languages, list) or not languages or languages[0] != DEFAULT_LANGUAGE or not all(
+            isinstance(code, str) and re.fullmatch(r"[a-z]{2}", code) for code in languages
         ):
+            self.fail("languages", f"expected a list of two-letter codes starting with {DEFAULT_LANGUAGE}")
+        else:
+            self.languages = tuple(languages)
+        raw_labels = raw.get("answer_labels")
+        if not isinstance(raw_labels, Mapping):
             self.fail("answer_labels", "needs text for yes, no and unsure")
-            labels = {YES: YES, NO: NO, UNSURE: UNSURE}
+            raw_labels = {}
+        labels = {code: self.localized(raw_labels.get(code), f"answer_labels.{code}") for code in (YES, NO, UNSURE)}
         questions: dict[str, Question] = {}
         sections = self.sections(raw, labels, questions)
         scores = self.scores(raw, questions)
@@ -182,13 +220,14 @@ class _Reader:
             topics=topics,
             tiers=tiers,
             cases=tuple(cases),
-            sources=self.texts(raw, "sources", "(top)"),
+            sources=self.texts(raw, "sources", "(top)", translated=False),
             unsure_note=self.text(raw, "unsure_note", "(top)"),
+            languages=self.languages,
             source_path=source,
         )
 
     def sections(
-        self, raw: Mapping[str, Any], labels: Mapping[str, str], questions: dict[str, Question]
+        self, raw: Mapping[str, Any], labels: Mapping[str, Text], questions: dict[str, Question]
     ) -> list[Section]:
         sections = []
         section_ids: set[str] = set()
@@ -220,7 +259,7 @@ class _Reader:
         raw: Mapping[str, Any],
         path: str,
         section_id: str,
-        labels: Mapping[str, str],
+        labels: Mapping[str, Text],
         questions: Mapping[str, Question],
     ) -> Question | None:
         question_id = self.ident(raw, path, set(questions), "question")
@@ -361,7 +400,7 @@ class _Reader:
                     item_max=max(maxima, default=0),
                     meaning=self.text(item, "meaning", path),
                     bands=tuple(bands),
-                    sources=self.texts(item, "sources", path),
+                    sources=self.texts(item, "sources", path, translated=False),
                 )
         return scores
 
@@ -377,7 +416,7 @@ class _Reader:
                 benefits=self.text(item, "benefits", path),
                 risks=self.text(item, "risks", path),
                 questions=self.texts(item, "questions", path),
-                sources=self.texts(item, "sources", path),
+                sources=self.texts(item, "sources", path, translated=False),
             )
             if topic_id:
                 topics[topic_id] = topic
@@ -427,7 +466,7 @@ class _Reader:
         return tiers
 
     def cases(self, raw: Mapping[str, Any], questions: Mapping[str, Question]) -> list[Case]:
-        cases = []
+        cases: list[Case] = []
         for path, item in self.items(raw, "cases", ""):
             answers = item.get("answers") or {}
             if not isinstance(answers, Mapping):
@@ -453,7 +492,7 @@ class _Reader:
             if urgency is not None:
                 cases.append(
                     Case(
-                        name=self.text(item, "name", path),
+                        name=" ".join(str(item.get("name") or f"case {len(cases) + 1}").split()),
                         answers=dict(answers),
                         urgency=urgency,
                         fired=lists["fired"],
@@ -462,6 +501,11 @@ class _Reader:
                     )
                 )
         return cases
+
+
+def _must_match(text: str) -> list[str]:
+    """The numbers and {placeholders} of a text, which every translation must keep."""
+    return sorted(re.findall(r"\{\w+\}|\d+", text))
 
 
 def _is_number(value: Any) -> TypeGuard[int | float]:

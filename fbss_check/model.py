@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 # One patient's normalised answer: a code ("yes", "no", "unsure", a choice code),
@@ -50,6 +52,29 @@ class Kind(enum.Enum):
 
 
 YES, NO, UNSURE = "yes", "no", "unsure"
+DEFAULT_LANGUAGE = "en"
+
+
+class Text(str):
+    """Patient-facing words: the string itself is the English; `translations` holds every language.
+
+    Being a str, it works wherever English text is expected (the CLI, the engine's messages);
+    the web layer picks the patient's language with `in_language`.
+    """
+
+    translations: Mapping[str, str]
+
+    def __new__(cls, by_language: Mapping[str, str]) -> Text:
+        text = super().__new__(cls, by_language.get(DEFAULT_LANGUAGE, ""))
+        text.translations = MappingProxyType(dict(by_language))
+        return text
+
+    def in_language(self, language: str) -> str:
+        """The text in that language, or the English when the bank has none for it."""
+        return self.translations.get(language) or str(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Text, (dict(self.translations),))
 
 
 @dataclass(frozen=True)
@@ -197,8 +222,17 @@ class Bank:
     tiers: Mapping[Urgency, TierText]
     cases: tuple[Case, ...] = ()
     sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     unsure_note: str = ""
+    language: str = DEFAULT_LANGUAGE  # the language of the plain strings: English until `in_language`
     source_path: str = field(default="", compare=False)
+
+    def in_language(self, language: str) -> Bank:
+        """The same bank, rules and ids with every patient-facing text in one language."""
+        if language not in self.languages:
+            raise ValueError(f"the bank has no {language!r} text; it has {', '.join(self.languages)}")
+        translated: Bank = _in_language(self, language)
+        return dataclasses.replace(translated, language=language)
 
     def section_questions(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in bank order."""
@@ -220,3 +254,17 @@ class Bank:
     def conditional_questions(self) -> tuple[Question, ...]:
         """The questions with a show_if, in bank order."""
         return tuple(q for q in self.questions.values() if q.show_if is not None)
+
+
+def _in_language(value: Any, language: str) -> Any:
+    """A copy of a record tree with each Text replaced by its words in one language."""
+    if isinstance(value, Text):
+        return value.in_language(language)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _in_language(getattr(value, f.name), language) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(_in_language(item, language) for item in value)
+    if isinstance(value, dict):
+        return {key: _in_language(item, language) for key, item in value.items()}
+    return value

@@ -188,7 +188,7 @@ def _impossible_rule(raw: dict[str, Any]) -> None:
         {
             "id": "never",
             "urgency": "soon",
-            "message": "Never.",
+            "message": {"en": "Never.", "es": "Nunca."},
             "when": {"all": [{"question": "fever", "is": True}, {"question": "fever", "is": False}]},
         }
     )
@@ -209,6 +209,20 @@ def _no_unsure_rule(raw: dict[str, Any]) -> None:
 
 def _failing_case(raw: dict[str, Any]) -> None:
     raw["cases"][1]["urgency"] = "routine"
+
+
+def _drop_spanish(path: str) -> Callable[[dict[str, Any]], None]:
+    """A breakage: keep only the English of the text at a dotted path."""
+
+    def apply(raw: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node: Any = raw
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        key: Any = int(last) if isinstance(node, list) else last
+        node[key] = node[key]["en"]
+
+    return apply
 
 
 def _two_problems(raw: dict[str, Any]) -> None:
@@ -260,6 +274,41 @@ BROKEN_BANKS = [
         "which must be asked in an earlier section",
         id="show-if-forward",
     ),
+    # Spanish: every patient-facing string needs its Spanish text, named by its place.
+    pytest.param(
+        _drop_spanish("sections.1.questions.1.text"),
+        "sections[1].questions[1].text: missing Spanish text (es)",
+        id="question-without-spanish",
+    ),
+    pytest.param(
+        _set("sections.0.questions.0.hint.es", " "),
+        "sections[0].questions[0].hint.es: missing Spanish text",
+        id="hint-with-empty-spanish",
+    ),
+    pytest.param(
+        _drop_spanish("topics.0.questions.0"),
+        "topics[0].questions[0]: missing Spanish text (es)",
+        id="topic-question-without-spanish",
+    ),
+    pytest.param(
+        _drop_spanish("answer_labels.unsure"), "answer_labels.unsure: missing Spanish text (es)", id="label-without-es"
+    ),
+    pytest.param(
+        _set("tiers.emergency.action.es", "Llame ahora a emergencias."),
+        "tiers.emergency.action.es: numbers and {placeholders} differ from the English",
+        id="translation-drops-the-emergency-number",
+    ),
+    pytest.param(
+        _set("sections.1.questions.1.text.es", "¿Tiene una temperatura de 39 °C (100.4 °F) o más?"),
+        "sections[1].questions[1].text.es: numbers and {placeholders} differ from the English",
+        id="translation-changes-a-number",
+    ),
+    pytest.param(
+        _set("sections.0.title.fr", "Signes urgents"),
+        "sections[0].title.fr: language 'fr' is not in the bank's languages",
+        id="unknown-language",
+    ),
+    pytest.param(_set("languages", ["es", "en"]), "languages: expected a list", id="languages-not-english-first"),
 ]
 
 

@@ -86,3 +86,19 @@ def test_the_tier_is_the_highest_flag_and_routine_without_flags(answers: dict[st
     for flag in outcome.flags:
         assert flag.because, f"flag {flag.id} must name the answers behind it"
         assert set(flag.because) <= set(outcome.answers)
+
+
+SPANISH = BANK.in_language("es")
+
+
+@given(ANSWERS)
+def test_the_same_answers_give_the_same_decision_in_english_and_spanish(answers: dict[str, Answer]) -> None:
+    english, spanish = evaluate_answers(BANK.in_language("en"), answers), evaluate_answers(SPANISH, answers)
+    assert spanish.urgency is english.urgency
+    assert [(f.id, f.urgency, f.because) for f in spanish.flags] == [(f.id, f.urgency, f.because) for f in english.flags]
+    assert spanish.guidance == english.guidance
+    assert spanish.scores == english.scores
+    assert spanish.fired_rules == english.fired_rules
+    # ... and the words really are Spanish where the rule has words.
+    for en_flag, es_flag in zip(english.flags, spanish.flags, strict=True):
+        assert es_flag.message != en_flag.message or en_flag.message == ""
