@@ -189,8 +189,11 @@ class _Reader:
             self.fail("review_date", "expected a date such as 2026-11-21")
             review_date = date.min
         languages = raw.get("languages", [DEFAULT_LANGUAGE])
-        if not isinstance(languages, list) or not languages or languages[0] != DEFAULT_LANGUAGE or not all(
-            isinstance(code, str) and re.fullmatch(r"[a-z]{2}", code) for code in languages
+        if (
+            not isinstance(languages, list)
+            or not languages
+            or languages[0] != DEFAULT_LANGUAGE
+            or not all(isinstance(code, str) and re.fullmatch(r"[a-z]{2}", code) for code in languages)
         ):
             self.fail("languages", f"expected a list of two-letter codes starting with {DEFAULT_LANGUAGE}")
         else:
