@@ -11,7 +11,7 @@ COPY pyproject.toml README.md ./
 COPY fbss_check ./fbss_check
 COPY templates ./templates
 COPY questions.yaml app.py gunicorn.conf.py ./
-RUN pip install -e . && fbss-check validate questions.yaml
+RUN pip install -e . && pybabel compile -d fbss_check/web/translations && fbss-check validate questions.yaml
 
 RUN useradd --system --no-create-home fbss
 USER fbss

@@ -13,7 +13,7 @@ from .bank import ID_PATTERN
 from .regions import REGIONS, Region
 
 DEFAULT_CLINICS_PATH = Path(__file__).resolve().parent.parent / "clinics.yaml"
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "es")  # the languages the app can show; the bank must have text for the one chosen
 SLUG_PATTERN = ID_PATTERN  # lower-case letters, digits and _; kept short for links and posters
 PHONE_CHARACTERS = set("0123456789 +-().")
 
@@ -42,7 +42,7 @@ class Clinic:
         return "".join(c for c in number if c.isdigit() or c == "+")
 
 
-def load_clinics(path: str | Path | None = None) -> dict[str, Clinic]:
+def load_clinics(path: str | Path | None = None, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Clinic]:
     """Read and validate the clinics file; a missing default file means no clinics."""
     clinics_path = Path(path) if path is not None else DEFAULT_CLINICS_PATH
     if path is None and not clinics_path.exists():
@@ -53,10 +53,10 @@ def load_clinics(path: str | Path | None = None) -> dict[str, Clinic]:
         raise ClinicsError([f"cannot read the clinics file: {error}"], str(clinics_path)) from error
     except yaml.YAMLError as error:
         raise ClinicsError([f"not valid YAML: {error}"], str(clinics_path)) from error
-    return parse_clinics(raw, str(clinics_path))
+    return parse_clinics(raw, str(clinics_path), languages)
 
 
-def parse_clinics(raw: Any, source: str = "") -> dict[str, Clinic]:
+def parse_clinics(raw: Any, source: str = "", languages: tuple[str, ...] = LANGUAGES) -> dict[str, Clinic]:
     """Build clinics from loaded YAML (`clinics: [...]`), collecting every problem."""
     problems: list[str] = []
     items = raw.get("clinics") if isinstance(raw, Mapping) else None
@@ -90,8 +90,8 @@ def parse_clinics(raw: Any, source: str = "") -> dict[str, Clinic]:
         if region is None:
             problems.append(f"{path}.region: unknown region {item.get('region')!r}; known: {', '.join(REGIONS)}")
         language = item.get("language")
-        if language is not None and language not in LANGUAGES:
-            problems.append(f"{path}.language: unsupported language {language!r}; supported: {', '.join(LANGUAGES)}")
+        if language is not None and language not in languages:
+            problems.append(f"{path}.language: unsupported language {language!r}; supported: {', '.join(languages)}")
         if slug and isinstance(name, str) and name.strip() and region is not None:
             clinics[slug] = Clinic(
                 slug, name.strip(), phones["surgeon_team_phone"], phones["out_of_hours_phone"], region, language

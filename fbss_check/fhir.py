@@ -21,6 +21,7 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
     return {
         "resourceType": "Questionnaire",
         "id": "fbss-check",
+        "language": bank.language,
         "url": CANONICAL,
         "version": bank.version,
         "name": "FbssCheck",
@@ -98,6 +99,7 @@ def questionnaire_response(bank: Bank, answers: Mapping[str, Answer], authored: 
             sections.append({"linkId": section.id, "text": section.title, "item": items})
     return {
         "resourceType": "QuestionnaireResponse",
+        "language": bank.language,
         "questionnaire": f"{CANONICAL}|{bank.version}",
         "status": "completed",
         "authored": authored.isoformat(),

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def N_(words: str) -> str:
+    """Mark words for the translation catalog; the web layer translates them when it shows them."""
+    return words
+
+
 @dataclass(frozen=True)
 class Region:
     code: str
@@ -18,26 +23,26 @@ class Region:
 REGIONS: dict[str, Region] = {
     "us": Region(
         code="us",
-        name="United States",
+        name=N_("United States"),
         emergency="911",
-        urgent_care="an urgent care center, or your doctor's same-day line",
-        crisis="988 Suicide and Crisis Lifeline: call or text 988",
+        urgent_care=N_("an urgent care center, or your doctor's same-day line"),
+        crisis=N_("988 Suicide and Crisis Lifeline: call or text 988"),
         crisis_number="988",
     ),
     "uk": Region(
         code="uk",
-        name="United Kingdom",
+        name=N_("United Kingdom"),
         emergency="999",
-        urgent_care="NHS 111 (call 111 or go to 111.nhs.uk)",
-        crisis="NHS 111, option 2, for a mental health crisis, or Samaritans on 116 123",
+        urgent_care=N_("NHS 111 (call 111 or go to 111.nhs.uk)"),
+        crisis=N_("NHS 111, option 2, for a mental health crisis, or Samaritans on 116 123"),
         crisis_number="111",
     ),
     "eu": Region(
         code="eu",
-        name="European Union",
+        name=N_("European Union"),
         emergency="112",
-        urgent_care="your doctor's same-day service or out-of-hours service",
-        crisis="your local crisis line; in many EU countries, call 116 123 for emotional support",
+        urgent_care=N_("your doctor's same-day service or out-of-hours service"),
+        crisis=N_("your local crisis line; in many EU countries, call 116 123 for emotional support"),
         crisis_number="116123",
     ),
 }

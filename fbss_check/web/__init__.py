@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
+from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -19,7 +21,7 @@ from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
 from fbss_check.clinics import load_clinics
 from fbss_check.regions import region_for
 
-from . import clinicians, present, security, views
+from . import clinicians, language, present, security, views
 from .forms import build_forms
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -56,13 +58,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["FBSS_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     bank = load_bank(app.config["FBSS_BANK"])
+    language.check_catalogs(bank.languages)
     region = region_for(app.config["FBSS_REGION"])
-    clinics = load_clinics(app.config["FBSS_CLINICS"])
-    app.extensions["fbss_check"] = views.Questionnaire(bank, region, build_forms(bank), clinics)
+    clinics = load_clinics(app.config["FBSS_CLINICS"], bank.languages)
+    banks = {language: bank.in_language(language) for language in bank.languages}
+    forms = {language: build_forms(banks[language]) for language in bank.languages}
+    app.extensions["fbss_check"] = views.Questionnaire(bank, region, clinics, banks, forms)
+    Babel(app, locale_selector=language.select_language)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
     app.jinja_env.globals["options"] = present.options
     CSRFProtect(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(clinicians.bp)
+    app.register_blueprint(language.bp)
     _register_errors(app)
 
     @app.get("/healthz")
@@ -73,30 +81,32 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 ERROR_TEXT = {
-    400: ("Something went wrong with that request", "Please go back and try again."),
-    404: ("Page not found", "If you typed the web address, check it is correct."),
-    405: ("That did not work", "Please go back and try again."),
-    413: ("That was too much to send", "Please go back and try again."),
-    500: ("Sorry, something went wrong on our side", "Please try again in a few minutes."),
+    400: (_l("Something went wrong with that request"), _l("Please go back and try again.")),
+    404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
+    405: (_l("That did not work"), _l("Please go back and try again.")),
+    413: (_l("That was too much to send"), _l("Please go back and try again.")),
+    500: (_l("Sorry, something went wrong on our side"), _l("Please try again in a few minutes.")),
 }
 
 
 def _register_errors(app: Flask) -> None:
-    def render_error(code: int, heading: str, text: str) -> tuple[str, int]:
-        bank = app.extensions["fbss_check"].bank
-        region = app.extensions["fbss_check"].region
-        return (
-            render_template("error.html", heading=heading, text=text, bank=bank, region=region),
-            code,
-        )
+    def render_error(code: int, heading: Any, text: Any) -> tuple[str, int]:
+        try:
+            context = views.page_vars()
+        except Exception:  # an error page must never fail: fall back to English and the app's region
+            q = app.extensions["fbss_check"]
+            context = {"bank": q.banks["en"], "region": q.region, "clinic": None}
+        return render_template("error.html", heading=heading, text=text, **context), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_error(
             400,
-            "This page had expired",
-            "For your safety, forms stop working after a while. Your answers so far are kept. "
-            "Go back, reload the page, and send it again.",
+            _l("This page had expired"),
+            _l(
+                "For your safety, forms stop working after a while. Your answers so far are kept. "
+                "Go back, reload the page, and send it again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask_babel import gettext
 
 from fbss_check import fhir
 from fbss_check.conditions import walk
@@ -16,8 +17,9 @@ from fbss_check.path import patient_path
 
 from . import present
 from .handoff import InvalidCode, read_code
+from .language import AUTONYMS
 from .present import qr_svg
-from .views import finished_path, page_vars, questionnaire, share_link
+from .views import current_bank, finished_path, page_vars, questionnaire, share_link
 
 bp = Blueprint("clinicians", __name__)
 FHIR_JSON = "application/fhir+json"
@@ -29,28 +31,32 @@ def describe(condition: Condition, bank: Bank) -> str:
     op = condition.op
     if op in ("all", "any"):
         parts = [describe(child, bank) for child in condition.children]
-        joined = f" {'and' if op == 'all' else 'or'} ".join(parts)
+        connector = gettext("and") if op == "all" else gettext("or")
+        joined = f" {connector} ".join(parts)
         return f"({joined})" if len(parts) > 1 else joined
     if op == "not":
-        return f"not {describe(condition.children[0], bank)}"
+        return gettext("not %(condition)s", condition=describe(condition.children[0], bank))
     if op == "always":
-        return "always"
+        return gettext("always")
     subject = bank.scores[condition.subject].label if condition.subject_kind == "score" else condition.subject
     if op in SYMBOLS:
         return f"{subject} {SYMBOLS[op]} {condition.value}"
     if op == "answered":
-        return f"{subject} is {'answered' if condition.value else 'not answered'}"
+        if condition.value:
+            return gettext("%(subject)s is answered", subject=subject)
+        return gettext("%(subject)s is not answered", subject=subject)
     if op == "in":
-        return f"{subject} is one of {', '.join(sorted(map(str, condition.value)))}"
+        values = ", ".join(sorted(map(str, condition.value)))
+        return gettext("%(subject)s is one of %(values)s", subject=subject, values=values)
     if op == "includes":
-        return f"{subject} includes {condition.value}"
-    return f"{subject} is {condition.value}"
+        return gettext("%(subject)s includes %(value)s", subject=subject, value=condition.value)
+    return gettext("%(subject)s is %(value)s", subject=subject, value=condition.value)
 
 
 @bp.get("/clinicians")
 def overview() -> str:
     q = questionnaire()
-    bank = q.bank
+    bank = current_bank()
     tiers = []
     for urgency in sorted(Urgency, reverse=True):
         rules = [r for r in bank.rules if r.urgency is urgency]
@@ -74,7 +80,7 @@ def overview() -> str:
         for clinic in q.clinics.values()
     ]
     for item in clinics:
-        item["qr"] = qr_svg(item["url"], f"QR code for {item['clinic'].name}'s link")
+        item["qr"] = qr_svg(item["url"], gettext("QR code for the link of %(clinic)s", clinic=item["clinic"].name))
     return render_template(
         "clinicians.html",
         tiers=tiers,
@@ -83,6 +89,7 @@ def overview() -> str:
         shown_if=shown_if,
         sources=sources,
         clinics=clinics,
+        languages=[AUTONYMS.get(code, code) for code in bank.languages],
         questions_in=lambda c: sorted({n.subject for n in walk(c) if n.subject}),
         **page_vars(),
     )
@@ -95,7 +102,11 @@ def poster(slug: str) -> str:
         abort(404)
     url = url_for("questionnaire.start_for_clinic", slug=clinic.slug, _external=True)
     return render_template(
-        "poster.html", poster_clinic=clinic, url=url, qr=qr_svg(url, f"QR code: {url}", scale=10), **page_vars()
+        "poster.html",
+        poster_clinic=clinic,
+        url=url,
+        qr=qr_svg(url, gettext("QR code: %(url)s", url=url), scale=10),
+        **page_vars(),
     )
 
 
@@ -111,27 +122,32 @@ def share() -> Any:
 @bp.get("/r/<code>")
 def clinician_view(code: str) -> Any:
     q = questionnaire()
+    bank = current_bank()
     try:
-        handoff = read_code(current_app.secret_key or "", q.bank, code)
+        handoff = read_code(current_app.secret_key or "", bank, code)
     except InvalidCode as error:
         return render_template(
             "error.html",
-            heading="This share code does not work",
-            text=f"It cannot be read: {error}. Ask the patient for the link again, or to bring their printed summary.",
+            heading=gettext("This share code does not work"),
+            text=gettext(
+                "It cannot be read: %(reason)s. Ask the patient for the link again, or to bring their printed summary.",
+                reason=str(error),
+            ),
             **page_vars(),
         ), 400
-    path = patient_path(q.bank, handoff.answers)
-    outcome = evaluate_answers(q.bank, path.answers)
+    path = patient_path(bank, handoff.answers)
+    outcome = evaluate_answers(bank, path.answers)
     clinic = q.clinics.get(handoff.clinic or "")
     region = clinic.region if clinic else q.region
     return render_template(
         "clinician_view.html",
         handoff=handoff,
         outcome=outcome,
-        tier=present.tier_text(q.bank, outcome.urgency, region, clinic),
-        reasons=present.flag_reasons(q.bank, outcome),
-        scores=present.score_lines(q.bank, outcome),
-        topics=[q.bank.topics[t] for t in outcome.guidance],
+        tier=present.tier_text(bank, outcome.urgency, region, clinic),
+        reasons=present.flag_reasons(bank, outcome),
+        scores=present.score_lines(bank, outcome),
+        topics=[bank.topics[t] for t in outcome.guidance],
+        answered_in=AUTONYMS.get(handoff.language or "", ""),
         sections=present.answered_sections(path),
         code=code,
         view_clinic=clinic,
@@ -148,7 +164,7 @@ def fhir_response(resource: dict[str, Any], filename: str | None = None) -> Resp
 
 @bp.get("/fhir/Questionnaire")
 def fhir_questionnaire() -> Response:
-    return fhir_response(fhir.questionnaire(questionnaire().bank))
+    return fhir_response(fhir.questionnaire(current_bank()))
 
 
 @bp.get("/fhir/QuestionnaireResponse")
@@ -157,18 +173,18 @@ def fhir_my_answers() -> Any:
     if isinstance(path, Response):
         return path
     return fhir_response(
-        fhir.questionnaire_response(questionnaire().bank, path.answers, date.today()), "fbss-check-answers.fhir.json"
+        fhir.questionnaire_response(current_bank(), path.answers, date.today()), "fbss-check-answers.fhir.json"
     )
 
 
 @bp.get("/r/<code>/fhir")
 def fhir_shared_answers(code: str) -> Any:
-    q = questionnaire()
+    bank = current_bank()
     try:
-        handoff = read_code(current_app.secret_key or "", q.bank, code)
+        handoff = read_code(current_app.secret_key or "", bank, code)
     except InvalidCode:
         abort(400)
-    path = patient_path(q.bank, handoff.answers)
+    path = patient_path(bank, handoff.answers)
     return fhir_response(
-        fhir.questionnaire_response(q.bank, path.answers, handoff.made_on), "fbss-check-answers.fhir.json"
+        fhir.questionnaire_response(bank, path.answers, handoff.made_on), "fbss-check-answers.fhir.json"
     )

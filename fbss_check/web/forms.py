@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
@@ -11,14 +13,15 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from fbss_check.model import Bank, Kind, Question
 
-# One plain message a kind, shown above the question and in the error summary.
-MESSAGES: dict[Kind, str] = {
-    Kind.YES_NO: "Choose yes or no",
-    Kind.YES_NO_UNSURE: "Choose yes, no or not sure",
-    Kind.SINGLE_CHOICE: "Choose one answer",
-    Kind.MULTIPLE_CHOICE: "Choose only from the answers shown",
-    Kind.SCALE_0_10: "Choose a number from 0 to 10",
-    Kind.SCALE_0_3: "Choose how often",
+# One plain message a kind, shown above the question and in the error summary; translated when
+# shown, in the patient's language.
+MESSAGES: dict[Kind, Any] = {
+    Kind.YES_NO: _l("Choose yes or no"),
+    Kind.YES_NO_UNSURE: _l("Choose yes, no or not sure"),
+    Kind.SINGLE_CHOICE: _l("Choose one answer"),
+    Kind.MULTIPLE_CHOICE: _l("Choose only from the answers shown"),
+    Kind.SCALE_0_10: _l("Choose a number from 0 to 10"),
+    Kind.SCALE_0_3: _l("Choose how often"),
 }
 
 
@@ -59,23 +62,26 @@ def _multiple_field(question: Question) -> Field:
     return MultiCheckboxField(
         question.text,
         choices=[SelectChoice(c.code, c.label) for c in question.choices],
-        validators=[_required(question, "Choose at least one answer")],
+        validators=[_required(question, _l("Choose at least one answer"))],
         invalid_choice_message=message,
     )
 
 
 def _number_field(question: Question) -> Field:
     low, high = question.bounds
-    unit = f" {question.unit}" if question.unit else ""
+    unit = f" {question.unit}" if question.unit else ""  # the bank's unit, in this form's language
+    example = min(max(low, 6), high)
     return IntegerField(
         question.text,
         widget=TextInput(),
         render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
         validators=[
-            InputRequired(f"Enter a whole number, such as {min(max(low, 6), high)}"),
-            NumberRange(low, high, f"Enter a number from {low} to {high}{unit}"),
+            InputRequired(_l("Enter a whole number, such as %(example)s", example=example)),
+            NumberRange(
+                low, high, _l("Enter a number from %(low)s to %(high)s%(unit)s", low=low, high=high, unit=unit)
+            ),
         ],
-        invalid_value_message=f"Enter a whole number using digits only, such as {min(max(low, 6), high)}",
+        invalid_value_message=_l("Enter a whole number using digits only, such as %(example)s", example=example),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, Signer
 
 from fbss_check.answers import AnswerError, coerce, to_json
@@ -54,21 +55,31 @@ class Handoff:
     made_on: date
     clinic: str | None
     dropped: tuple[str, ...]  # answers the current bank no longer understands
+    language: str | None = None  # the language the patient answered in (codes before it have none)
 
 
 def _signer(secret: str) -> Signer:
     return Signer(secret, salt=SALT)
 
 
-def make_code(secret: str, bank: Bank, answers: Mapping[str, Answer], clinic: str | None, made_on: date) -> str:
+def make_code(
+    secret: str,
+    bank: Bank,
+    answers: Mapping[str, Answer],
+    clinic: str | None,
+    made_on: date,
+    language: str | None = None,
+) -> str:
     """A URL-safe code: the answers as compact JSON, compressed, base64url, then an HMAC signature."""
-    payload = {
+    payload: dict[str, Any] = {
         "f": FORMAT,
         "v": bank.version,
         "d": made_on.isoformat(),
         "c": clinic,
         "a": to_json(answers, bank.questions),
     }
+    if language is not None:
+        payload["l"] = language  # optional, so FORMAT 1 codes made before it still read
     text = json.dumps(payload, separators=(",", ":")).encode()
     packer = zlib.compressobj(level=9, zdict=DICTIONARY_1)
     packed = base64.urlsafe_b64encode(packer.compress(text) + packer.flush()).rstrip(b"=")
@@ -83,19 +94,19 @@ def read_code(secret: str, bank: Bank, code: str) -> Handoff:
         if signer.sign(packed).decode() != code:
             # The last base64 character of a signature carries spare bits: a code that differs
             # only there would still verify. Only the one canonical spelling is accepted.
-            raise InvalidCode("this code was changed")
+            raise InvalidCode(_l("this code was changed"))
         unpacker = zlib.decompressobj(zdict=DICTIONARY_1)
         raw = base64.urlsafe_b64decode(packed + b"=" * (-len(packed) % 4))
         text = unpacker.decompress(raw, 64 * 1024)
         payload: Any = json.loads(text)
     except (BadData, UnicodeError, ValueError, zlib.error) as error:
-        raise InvalidCode("this code was changed, cut short, or not made here") from error
+        raise InvalidCode(_l("this code was changed, cut short, or not made here")) from error
     if not isinstance(payload, dict) or payload.get("f") != FORMAT or not isinstance(payload.get("a"), dict):
-        raise InvalidCode("this code is in a format this app does not read")
+        raise InvalidCode(_l("this code is in a format this app does not read"))
     try:
         made_on = date.fromisoformat(str(payload.get("d")))
     except ValueError as error:
-        raise InvalidCode("this code has no valid date") from error
+        raise InvalidCode(_l("this code has no valid date")) from error
     answers: dict[str, Answer] = {}
     dropped = []
     for question_id, value in payload["a"].items():
@@ -106,5 +117,12 @@ def read_code(secret: str, bank: Bank, code: str) -> Handoff:
             answers[question_id] = coerce(question, value, "json")
         except AnswerError:
             dropped.append(f"{question_id}: {value!r}")
-    clinic = payload.get("c")
-    return Handoff(answers, str(payload.get("v")), made_on, clinic if isinstance(clinic, str) else None, tuple(dropped))
+    clinic, language = payload.get("c"), payload.get("l")
+    return Handoff(
+        answers,
+        str(payload.get("v")),
+        made_on,
+        clinic if isinstance(clinic, str) else None,
+        tuple(dropped),
+        language if isinstance(language, str) else None,
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
+from flask_babel import gettext
 from markupsafe import Markup
 
 from fbss_check.clinics import Clinic
@@ -25,15 +26,15 @@ def qr_svg(url: str, label: str, scale: int = 4) -> Markup:
 def answer_label(question: Question, answer: Answer | None) -> str:
     """The words for an answer, as the patient saw them."""
     if answer is None:
-        return "Not answered"
+        return gettext("Not answered")
     if isinstance(answer, frozenset):
         labels = [c.label for c in question.choices if c.code in answer]
-        return "; ".join(labels) if labels else "None of these"
+        return "; ".join(labels) if labels else gettext("None of these")
     if question.is_numeric:
         if question.value_labels:
             return question.value_labels[int(answer) - question.bounds[0]]
         if question.kind is Kind.SCALE_0_10:
-            return f"{answer} out of 10"
+            return gettext("%(value)s out of 10", value=answer)
         return f"{answer} {question.unit}".strip()
     for choice in question.choices:
         if choice.code == answer:
@@ -79,18 +80,25 @@ def answered_sections(path: PatientPath) -> list[AnsweredSection]:
 def _shown_answer(question: Question, answer: Answer | None) -> str:
     # A submitted multiple-choice question with nothing ticked means "none of these".
     if answer is None and question.kind is Kind.MULTIPLE_CHOICE:
-        return "None of these"
+        return gettext("None of these")
     return answer_label(question, answer)
 
 
 def tier_text(bank: Bank, urgency: Urgency, region: Region, clinic: Clinic | None = None) -> dict[str, str]:
     """The heading and action for a tier, with the region's (and the clinic's) numbers filled in."""
     text = bank.tiers[urgency]
-    numbers = {"emergency": region.emergency, "urgent_care": region.urgent_care, "surgeon_team": ""}
+    urgent_care = gettext(region.urgent_care)  # the region's words are in the catalog (see regions.py)
+    numbers = {"emergency": region.emergency, "urgent_care": urgent_care, "surgeon_team": ""}
     if clinic is not None:
-        numbers["surgeon_team"] = f" at {clinic.name} on {clinic.surgeon_team_phone}"
-        out_of_hours = f"call {clinic.name} out of hours on {clinic.out_of_hours_phone}"
-        numbers["urgent_care"] = f"{out_of_hours}, or {region.urgent_care}"
+        numbers["surgeon_team"] = gettext(
+            " at %(clinic)s on %(phone)s", clinic=clinic.name, phone=clinic.surgeon_team_phone
+        )
+        numbers["urgent_care"] = gettext(
+            "call %(clinic)s out of hours on %(phone)s, or %(urgent_care)s",
+            clinic=clinic.name,
+            phone=clinic.out_of_hours_phone,
+            urgent_care=urgent_care,
+        )
     return {"heading": text.heading, "action": text.action.format_map(numbers)}
 
 

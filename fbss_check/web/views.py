@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import refresh
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -20,6 +21,7 @@ from fbss_check.regions import Region
 from . import present
 from .forms import MESSAGES, ActionForm
 from .handoff import make_code
+from .language import current_language
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -30,14 +32,20 @@ CHECK = "check"  # the "check your answers" step, as a `next` target
 class Questionnaire:
     """What the views need, built once by create_app."""
 
-    bank: Bank
+    bank: Bank  # every language's text; its plain strings are the English
     region: Region
-    forms: dict[str, type[FlaskForm]]
     clinics: dict[str, Clinic]
+    banks: dict[str, Bank]  # language -> the same bank with its text in that language
+    forms: dict[str, dict[str, type[FlaskForm]]]  # language -> section id -> form class
 
 
 def questionnaire() -> Questionnaire:
     return current_app.extensions["fbss_check"]  # type: ignore[no-any-return]
+
+
+def current_bank() -> Bank:
+    """The bank with its text in the patient's language; rules and ids are the same in every language."""
+    return questionnaire().banks[current_language()]
 
 
 @dataclass
@@ -49,7 +57,7 @@ class State:
     warned: list[str]
 
     def save(self) -> None:
-        bank = questionnaire().bank
+        bank = current_bank()
         kept = visible_answers(bank, self.answers)  # an abandoned branch's answers are dropped
         session["answers"] = {q: sorted(a) if isinstance(a, frozenset) else a for q, a in kept.items()}
         session["done"] = self.done
@@ -61,7 +69,7 @@ def load_state() -> State | None:
     """The session's state, or None when there is none (never started, expired, or unreadable)."""
     if not session.get("started"):
         return None
-    bank = questionnaire().bank
+    bank = current_bank()
     try:
         answers = coerce_all(bank.questions, session.get("answers", {}), "codes")
         done = [s for s in session.get("done", []) if isinstance(s, str)]
@@ -88,11 +96,11 @@ def current_region() -> Region:
 
 
 def page_vars(**extra: Any) -> dict[str, Any]:
-    return {"bank": questionnaire().bank, "region": current_region(), "clinic": current_clinic(), **extra}
+    return {"bank": current_bank(), "region": current_region(), "clinic": current_clinic(), **extra}
 
 
 def tier_text(urgency: Urgency) -> dict[str, str]:
-    return present.tier_text(questionnaire().bank, urgency, current_region(), current_clinic())
+    return present.tier_text(current_bank(), urgency, current_region(), current_clinic())
 
 
 @bp.get("/")
@@ -108,6 +116,7 @@ def start_for_clinic(slug: str) -> tuple[str, int] | str:
         session.pop("clinic", None)
         return render_template("clinic_unknown.html", form=ActionForm(), **page_vars()), 404
     session["clinic"] = clinic.slug
+    refresh()  # the clinic's language now counts, unless the patient chose one
     return render_template("start.html", form=ActionForm(), deleted=False, **page_vars())
 
 
@@ -120,19 +129,18 @@ def begin() -> Response:
     session.permanent = True
     session["started"] = True
     State({}, [], []).save()
-    return redirect(url_for("questionnaire.ask", section_id=questionnaire().bank.sections[0].id))
+    return redirect(url_for("questionnaire.ask", section_id=current_bank().sections[0].id))
 
 
 @bp.route("/questions/<section_id>", methods=["GET", "POST"])
 def ask(section_id: str) -> Response | str:
-    q = questionnaire()
-    section = next((s for s in q.bank.sections if s.id == section_id), None)
+    section = next((s for s in current_bank().sections if s.id == section_id), None)
     if section is None:
         abort(404)
     state = load_state()
     if state is None:
         return expired()
-    path = patient_path(q.bank, state.answers)
+    path = patient_path(current_bank(), state.answers)
     gate = path.first_incomplete(state.done)
     sections = path.sections
     if section_id not in sections or (gate is not None and sections.index(gate) < sections.index(section_id)):
@@ -168,7 +176,7 @@ def _selected(field: Any) -> set[str]:
 
 def _form_for(section: Section, questions: tuple[Question, ...], state: State) -> FlaskForm:
     stored = {question.id: _form_value(state.answers.get(question.id)) for question in questions}
-    form = questionnaire().forms[section.id](data=stored)
+    form = questionnaire().forms[current_language()][section.id](data=stored)
     shown = {question.id for question in questions}
     for question_id in [field.name for field in form if field.name != "csrf_token"]:
         if question_id not in shown:
@@ -181,8 +189,7 @@ def _form_value(answer: Answer | None) -> Any:
 
 
 def _save_section(section: Section, questions: tuple[Question, ...], form: FlaskForm, state: State) -> Response:
-    q = questionnaire()
-    for question in q.bank.section_questions(section.id):
+    for question in current_bank().section_questions(section.id):
         state.answers.pop(question.id, None)
     for question in questions:
         value = form[question.id].data
@@ -192,8 +199,8 @@ def _save_section(section: Section, questions: tuple[Question, ...], form: Flask
     if section.id not in state.done:
         state.done.append(section.id)
     state.save()
-    target = patient_path(q.bank, state.answers).first_incomplete(state.done) or CHECK
-    outcome = evaluate_answers(q.bank, state.answers)
+    target = patient_path(current_bank(), state.answers).first_incomplete(state.done) or CHECK
+    outcome = evaluate_answers(current_bank(), state.answers)
     serious = [flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT and flag.id not in state.warned]
     if serious:
         state.warned.extend(serious)
@@ -233,21 +240,20 @@ def _target_url(target: str) -> str:
 
 @bp.get("/warning")
 def warn() -> Response | str:
-    q = questionnaire()
     state = load_state()
     if state is None:
         return expired()
     target = request.args.get("next", CHECK)
-    if target != CHECK and target not in {s.id for s in q.bank.sections}:
+    if target != CHECK and target not in {s.id for s in current_bank().sections}:
         target = CHECK
-    outcome = evaluate_answers(q.bank, state.answers)
+    outcome = evaluate_answers(current_bank(), state.answers)
     if outcome.urgency < Urgency.URGENT:
         return redirect(_target_url(target))
     return render_template(
         "warning.html",
         outcome=outcome,
         tier=tier_text(outcome.urgency),
-        reasons=[r for r in present.flag_reasons(q.bank, outcome) if r["flag"].urgency >= Urgency.URGENT],
+        reasons=[r for r in present.flag_reasons(current_bank(), outcome) if r["flag"].urgency >= Urgency.URGENT],
         continue_url=_target_url(target),
         **page_vars(),
     )
@@ -258,7 +264,7 @@ def finished_path() -> PatientPath | Response:
     state = load_state()
     if state is None:
         return expired()
-    path = patient_path(questionnaire().bank, state.answers)
+    path = patient_path(current_bank(), state.answers)
     gate = path.first_incomplete(state.done)
     if gate is not None:
         return redirect(_target_url(gate))
@@ -280,19 +286,18 @@ def check() -> Response | str:
 
 
 def _result_page(template_mode: str) -> Response | str:
-    q = questionnaire()
     path = finished_path()
     if isinstance(path, Response):
         return path
-    outcome = evaluate_answers(q.bank, path.answers)
+    outcome = evaluate_answers(current_bank(), path.answers)
     return render_template(
         "result.html",
         mode=template_mode,
         outcome=outcome,
         tier=tier_text(outcome.urgency),
-        reasons=present.flag_reasons(q.bank, outcome),
-        scores=present.score_lines(q.bank, outcome),
-        topics=[q.bank.topics[t] for t in outcome.guidance],
+        reasons=present.flag_reasons(current_bank(), outcome),
+        scores=present.score_lines(current_bank(), outcome),
+        topics=[current_bank().topics[t] for t in outcome.guidance],
         sections=present.answered_sections(path),
         today=date.today(),
         share=share_link(path) if template_mode == "summary" else None,
@@ -305,7 +310,12 @@ def share_link(path: PatientPath) -> tuple[str, Any]:
     """The patient's share link and its QR code, made from the answers on their path."""
     clinic = current_clinic()
     code = make_code(
-        current_app.secret_key or "", questionnaire().bank, path.answers, clinic.slug if clinic else None, date.today()
+        current_app.secret_key or "",
+        current_bank(),
+        path.answers,
+        clinic.slug if clinic else None,
+        date.today(),
+        current_language(),
     )
     url = url_for("clinicians.clinician_view", code=code, _external=True)
     return url, present.qr_svg(url, "QR code of your share link")
@@ -324,7 +334,7 @@ def summary() -> Response | str:
 @bp.get("/topics/<topic_id>")
 def topic(topic_id: str) -> str:
     """A guidance topic in full. General information only: it reads no session data."""
-    found = questionnaire().bank.topics.get(topic_id)
+    found = current_bank().topics.get(topic_id)
     if found is None:
         abort(404)
     return render_template("topic.html", topic=found, **page_vars())
@@ -340,9 +350,9 @@ def delete() -> Response:
 
 
 def _clear_answers() -> None:
-    """Forget everything the patient entered; the CSRF token (so a second click still works)
-    and the clinic they came from stay."""
-    kept = {key: session[key] for key in ("csrf_token", "clinic") if key in session}
+    """Forget everything the patient entered; the CSRF token (so a second click still works),
+    the clinic they came from and the language they chose stay."""
+    kept = {key: session[key] for key in ("csrf_token", "clinic", "language") if key in session}
     session.clear()
     session.update(kept)
 

@@ -98,6 +98,15 @@ class Patient:
         self.get("/")
         return self.post("/start", {})
 
+    def choose_language(self, code: str) -> TestResponse:
+        """Follow the language link of the page, as a patient would."""
+        page = soup(self.get("/"))
+        link = page.select_one(f".language-switch a[data-language='{code}']")
+        if link is None:  # no link to the language the page is already in: choose it all the same
+            assert page.html is not None and page.html["lang"] == code, f"no link to {code} on the start page"
+            return self.get(f"/language/{code}?next=/")
+        return self.get(str(link["href"]))
+
     def shown_fields(self, response: TestResponse) -> list[str]:
         return [str(div["data-question"]) for div in soup(response).select("[data-question]")]
 
@@ -130,7 +139,7 @@ class Patient:
 
 
 def continue_url(warning: TestResponse) -> str:
-    link = soup(warning).find("a", string="Continue to the questions")
+    link = soup(warning).select_one("a[data-continue]")
     assert link is not None
     return str(link["href"])
 

@@ -1,0 +1,88 @@
+"""The patient's language: chosen on any page, else the clinic's, else the browser's, else English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from fbss_check.model import DEFAULT_LANGUAGE
+
+bp = Blueprint("language", __name__)
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+# Each language named in its own words, as the switch link shows it.
+AUTONYMS = {"en": "English", "es": "Español"}
+
+
+class CatalogError(RuntimeError):
+    """A language of the bank whose interface catalog is missing or not compiled."""
+
+
+def check_catalogs(bank_languages: tuple[str, ...], directory: Path = TRANSLATIONS) -> None:
+    """Every language of the bank has a compiled, current interface catalog (else the page would
+    silently fall back to English around the translated questions)."""
+    for code in bank_languages:
+        if code == DEFAULT_LANGUAGE:
+            continue
+        po = directory / code / "LC_MESSAGES" / "messages.po"
+        mo = po.with_suffix(".mo")
+        if not po.exists():
+            raise CatalogError(f"the bank has {code!r} text but there is no interface catalog {po}")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            raise CatalogError(f"{mo} is missing or older than its .po: run `make translations`")
+
+
+def languages() -> tuple[str, ...]:
+    """The languages the loaded bank has text for (English first)."""
+    return current_app.extensions["fbss_check"].bank.languages  # type: ignore[no-any-return]
+
+
+def select_language() -> str:
+    """Flask-Babel's locale selector: the patient's choice, the clinic's, Accept-Language, English."""
+    offered = languages()
+    chosen = session.get("language")
+    if chosen in offered:
+        return str(chosen)
+    clinics = current_app.extensions["fbss_check"].clinics
+    clinic = clinics.get(session.get("clinic")) if isinstance(session.get("clinic"), str) else None
+    if clinic is not None and clinic.language in offered:
+        return str(clinic.language)
+    return request.accept_languages.best_match(offered) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def switch_links() -> list[dict[str, str]]:
+    """Links to every other language, back to this same page (a GET, so it works without JavaScript)."""
+    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return [
+        {"code": code, "name": AUTONYMS.get(code, code), "href": url_for("language.choose", code=code, next=here)}
+        for code in languages()
+        if code != current_language()
+    ]
+
+
+@bp.app_context_processor
+def language_context() -> dict[str, object]:
+    """Every template knows its language (for `<html lang>`) and the links to the others."""
+    return {"language": current_language(), "language_links": switch_links()}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return url_for("questionnaire.start")
+    return target
+
+
+@bp.get("/language/<code>")
+def choose(code: str) -> Response:
+    """Remember the patient's language in their session cookie and go back to the page they were on."""
+    if code in languages():
+        session["language"] = code
+    return redirect(_safe_next(request.args.get("next")))

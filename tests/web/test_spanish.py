@@ -1,0 +1,206 @@
+"""The whole tool in Spanish: choosing the language, every tier's walk, the summary, sharing and FHIR."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from flask import Flask
+from flask.testing import FlaskClient
+
+from fbss_check import default_bank
+from fbss_check.web import create_app
+from fbss_check.web.language import TRANSLATIONS, CatalogError, check_catalogs
+from tests.conftest import ROOT
+from tests.web.conftest import CALM_ANSWERS, Patient, soup
+from tests.web.test_flow import TIER_WALKS, urgency_of
+
+SPANISH = default_bank().in_language("es")
+ENGLISH = default_bank().in_language("en")
+CATALOG = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
+
+
+def html_lang(response: Any) -> str:
+    return str(soup(response).html["lang"])
+
+
+def test_the_browser_language_chooses_spanish_and_html_lang_follows(client: FlaskClient) -> None:
+    spanish = client.get("/", headers={"Accept-Language": "es-US,es;q=0.9,en;q=0.5"})
+    assert html_lang(spanish) == "es"
+    assert SPANISH.title in soup(spanish).title.get_text()
+    assert "Empezar ahora" in spanish.get_data(as_text=True)
+    english = client.get("/", headers={"Accept-Language": "fr-FR,de;q=0.5"})
+    assert html_lang(english) == "en"  # neither offered: English
+
+
+def test_every_page_offers_the_other_language_and_the_choice_is_kept(patient: Patient) -> None:
+    chosen = patient.choose_language("es")
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/"
+    first = patient.get(patient.start().headers["Location"])
+    assert html_lang(first) == "es"
+    assert SPANISH.sections[0].title in soup(first).h1.get_text()
+    # The choice outranks the browser's language, and the page links back to English.
+    again = patient.client.get("/questions/emergency_signs", headers={"Accept-Language": "en"})
+    assert html_lang(again) == "es"
+    link = soup(again).select_one(".language-switch a[data-language='en']")
+    assert link is not None and link["lang"] == "en" and link.get_text() == "English"
+    back = patient.get(str(link["href"]))
+    assert back.headers["Location"] == "/questions/emergency_signs"  # back to the same page
+    assert html_lang(patient.get("/questions/emergency_signs")) == "en"
+
+
+def test_the_language_link_never_leaves_the_site(client: FlaskClient) -> None:
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example", ""):
+        response = client.get("/language/es", query_string={"next": target})
+        assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/language/fr").status_code == 302  # an unknown language changes nothing
+
+
+def test_a_clinic_profile_language_applies_unless_the_patient_chose_one(tmp_path: Path) -> None:
+    clinics = tmp_path / "clinics.yaml"
+    clinics.write_text(
+        "clinics:\n  - {slug: clinica_sur, name: Clínica Sur, surgeon_team_phone: '555 0100',"
+        " out_of_hours_phone: '555 0199', region: us, language: es}\n",
+        encoding="utf-8",
+    )
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "FBSS_CLINICS": str(clinics)})
+    patient = Patient(app.test_client())
+    start = patient.get("/c/clinica_sur")
+    assert html_lang(start) == "es"
+    assert "Clínica Sur" in soup(start).get_text()
+    patient.get("/language/en?next=/")
+    assert html_lang(patient.get("/")) == "en"
+
+
+@pytest.mark.parametrize(("changes", "tier"), TIER_WALKS)
+def test_a_full_walk_in_spanish_gives_the_same_tier_flags_and_guidance_as_in_english(
+    app: Flask, changes: dict[str, Any], tier: str
+) -> None:
+    pages = {}
+    for code in ("en", "es"):
+        patient = Patient(app.test_client())
+        patient.choose_language(code)
+        check = patient.walk({**CALM_ANSWERS, **changes})
+        assert html_lang(check) == code
+        result = patient.get("/result")
+        assert urgency_of(result) == tier
+        pages[code] = (soup(result), soup(patient.get("/summary")))
+    english, spanish = pages["en"], pages["es"]
+    for attribute in ("data-flag", "data-topic", "data-score"):
+        assert [e[attribute] for e in spanish[0].select(f"[{attribute}]")] == [
+            e[attribute] for e in english[0].select(f"[{attribute}]")
+        ]
+    heading = spanish[0].find(id="urgency-heading").get_text(" ", strip=True)
+    assert SPANISH.tiers[next(u for u in SPANISH.tiers if u.value == tier)].heading in heading
+    summary_text = spanish[1].get_text(" ")
+    assert "Sus respuestas" in summary_text and "Notas de su equipo médico" in summary_text
+    assert ENGLISH.sections[0].title not in summary_text
+
+
+def test_a_spanish_warning_page_keeps_the_regions_numbers(app: Flask) -> None:
+    patient = Patient(app.test_client())
+    patient.choose_language("es")
+    warning = patient.walk({**CALM_ANSWERS, "bladder_control_change": "yes"}, stop_at_warning=True)
+    assert html_lang(warning) == "es" and urgency_of(warning) == "emergency"
+    text = soup(warning).get_text(" ")
+    assert "Llame al 911" in text and "Porque usted dijo" in text
+    assert SPANISH.questions["bladder_control_change"].text in text
+    result = patient.get("/result")
+    assert result.status_code == 302  # not finished yet: the patient goes back to the questions
+
+
+def test_the_spanish_crisis_line_is_still_988(patient: Patient) -> None:
+    patient.choose_language("es")
+    patient.walk({**CALM_ANSWERS, "phq4_interest": "3", "phq4_down": "3"})
+    crisis = soup(patient.get("/result")).select_one(".crisis").get_text(" ")
+    assert "988" in crisis and "911" in crisis and "Línea de Prevención del Suicidio" in crisis
+
+
+def test_errors_are_explained_in_spanish(patient: Patient) -> None:
+    patient.choose_language("es")
+    patient.start()
+    page = patient.post("/questions/emergency_signs", {"bladder_control_change": "maybe"})
+    assert page.status_code == 200
+    document = soup(page)
+    assert document.title.get_text().startswith("Error: ")
+    summary = document.select_one(".error-summary")
+    assert summary is not None and "Hay un problema" in summary.get_text()
+    assert "Elija sí, no o no estoy seguro" in summary.get_text()
+    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    patient.answer_page("/questions/urgent_signs", CALM_ANSWERS)
+    number = patient.post("/questions/your_surgery", {**CALM_ANSWERS, "weeks_since_surgery": "doce"})
+    assert "Escriba un número entero usando solo dígitos" in soup(number).select_one(".error-summary").get_text()
+
+
+def shared_view_url(patient: Patient) -> str:
+    share = soup(patient.get("/share"))
+    return str(share.select_one(".share-url a")["href"]).replace("http://localhost", "")
+
+
+def test_the_clinician_view_of_a_spanish_patient_can_be_switched_to_english(app: Flask) -> None:
+    patient = Patient(app.test_client())
+    patient.choose_language("es")
+    patient.walk({**CALM_ANSWERS, "fever": "yes"})
+    tier = urgency_of(patient.get("/result"))
+    url = shared_view_url(patient)
+    clinician = Patient(app.test_client())
+    spanish = clinician.client.get(url, headers={"Accept-Language": "es"})
+    assert html_lang(spanish) == "es" and urgency_of(spanish) == tier
+    link = soup(spanish).select_one(".language-switch a[data-language='en']")
+    clinician.get(str(link["href"]))
+    english = clinician.get(url)
+    assert html_lang(english) == "en" and urgency_of(english) == tier
+    text = soup(english).get_text(" ")
+    assert ENGLISH.questions["fever"].text in text
+    assert "in Español" in text  # the clinician learns which language the patient read
+    assert [f["data-flag"] for f in soup(english).select("[data-flag]")] == [
+        f["data-flag"] for f in soup(spanish).select("[data-flag]")
+    ]
+
+
+def test_the_fhir_resources_in_spanish_validate_and_carry_the_spanish_text(patient: Patient) -> None:
+    patient.choose_language("es")
+    patient.walk(CALM_ANSWERS)
+    response = QuestionnaireResponse.model_validate_json(patient.get("/fhir/QuestionnaireResponse").get_data())
+    assert response.language == "es"
+    first = response.item[0].item[0]
+    assert first.linkId == "bladder_control_change"
+    assert first.text == SPANISH.questions["bladder_control_change"].text
+    assert first.answer[0].valueCoding.code == "no"
+    questionnaire = Questionnaire.model_validate_json(patient.get("/fhir/Questionnaire").get_data())
+    assert questionnaire.language == "es" and questionnaire.title == SPANISH.title
+
+
+def test_every_interface_string_has_a_checked_spanish_translation(tmp_path: Path) -> None:
+    """Extract the catalog afresh: every string in the code and templates is translated, none fuzzy,
+    and Babel's checks (the same %(placeholders)s) pass."""
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run(
+        [pybabel, "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location", "-o", pot, "."],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as extracted, CATALOG.open("rb") as spanish:
+        wanted = {m.id for m in read_po(extracted) if m.id}
+        catalog = read_po(spanish)
+    translated = {m.id: m for m in catalog if m.id}
+    assert sorted(wanted - set(translated)) == [], "strings with no Spanish entry: run scripts/update-translations"
+    assert [m.id for m in translated.values() if not m.string or m.fuzzy] == []
+    assert [(m.id, errors) for m, errors in catalog.check()] == []
+
+
+def test_an_uncompiled_catalog_stops_the_app_with_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "es" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "es" / "LC_MESSAGES" / "messages.po").write_text(CATALOG.read_text(encoding="utf-8"))
+    with pytest.raises(CatalogError, match="make translations"):
+        check_catalogs(("en", "es"), tmp_path)
+    with pytest.raises(CatalogError, match="no interface catalog"):
+        check_catalogs(("en", "pt"), tmp_path)
