@@ -107,19 +107,36 @@ def answer_with_mouse(page: Page, answers: Mapping[str, Any]) -> None:
             group.locator(f"input[value='{code}']").check()
 
 
-def walk_with_mouse(page: Page, base_url: str, answers: Mapping[str, Any]) -> list[str]:
+# The controls a walk uses, found by what they do rather than by their words, so that the same
+# walk runs in every language.
+START = "form[action='/start'] button"
+CONTINUE = "main form button[type=submit]"
+CONTINUE_AFTER_WARNING = "a[data-continue]"
+SEE_RESULT = "main a.button[href='/result']"
+
+
+def start_in(page: Page, base_url: str, language: str = "en") -> None:
+    """Open the start page and, if asked, choose the language with its link, as a patient would."""
+    page.goto(base_url + "/")
+    if page.locator("html").get_attribute("lang") != language:
+        page.locator(f".language-switch a[data-language='{language}']").click()
+    assert page.locator("html").get_attribute("lang") == language
+
+
+def walk_with_mouse(page: Page, base_url: str, answers: Mapping[str, Any], language: str = "en") -> list[str]:
     """Start, answer every page, pass any warning page; end on check-your-answers. Returns the URLs seen."""
     seen = []
-    page.goto(base_url + "/")
-    page.get_by_role("button", name="Start now").click()
+    start_in(page, base_url, language)
+    page.locator(START).click()
     for _ in range(30):
         path = page.url.removeprefix(base_url)
         seen.append(path)
+        assert page.locator("html").get_attribute("lang") == language, f"{path} is not in {language}"
         if path.startswith("/questions/"):
             answer_with_mouse(page, answers)
-            page.get_by_role("button", name="Continue").click()
+            page.locator(CONTINUE).click()
         elif path.startswith("/warning"):
-            page.get_by_role("link", name="Continue to the questions").click()
+            page.locator(CONTINUE_AFTER_WARNING).click()
         elif path == "/check":
             return seen
         else:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import answer_with_mouse
+from tests.browser.conftest import CONTINUE, CONTINUE_AFTER_WARNING, SEE_RESULT, START, answer_with_mouse, start_in
 from tests.web.conftest import CALM_ANSWERS
 
 RED_FLAG_ANSWERS = {**CALM_ANSWERS, "saddle_numbness": "yes", "fever": "unsure", "phq4_interest": "3"}
 
 
-def every_page(page: Page, base_url: str) -> Iterator[str]:
-    """Navigate `page` through every page and state, yielding a name at each stop."""
-    page.goto(base_url + "/")
+def every_page(page: Page, base_url: str, language: str = "en") -> Iterator[str]:
+    """Navigate `page` through every page and state in one language, yielding a name at each stop."""
+    start_in(page, base_url, language)
     yield "start"
     page.goto(base_url + "/c/example_spine")
     yield "clinic start"
@@ -26,40 +25,40 @@ def every_page(page: Page, base_url: str) -> Iterator[str]:
 
     # An urgent warning: no emergency signs, a fever.
     page.goto(base_url + "/")
-    page.get_by_role("button", name="Start now").click()
+    page.locator(START).click()
     answer_with_mouse(page, CALM_ANSWERS)
-    page.get_by_role("button", name="Continue").click()
+    page.locator(CONTINUE).click()
     answer_with_mouse(page, {**CALM_ANSWERS, "fever": "yes"})
-    page.get_by_role("button", name="Continue").click()
+    page.locator(CONTINUE).click()
     yield "warning urgent"
 
     # A fresh walk that meets an emergency, each page first sent empty to show its errors.
     page.goto(base_url + "/")
-    page.get_by_role("button", name="Start now").click()
+    page.locator(START).click()
     for _ in range(30):
         if "/warning" in page.url:
             yield f"warning {page.locator('[data-urgency]').get_attribute('data-urgency')}"
-            page.get_by_role("link", name="Continue to the questions").click()
+            page.locator(CONTINUE_AFTER_WARNING).click()
             continue
         if "/questions/" not in page.url:
             break
         section = page.url.rsplit("/", 1)[1]
         yield f"question {section}"
-        page.get_by_role("button", name="Continue").click()
+        page.locator(CONTINUE).click()
         if page.url.endswith(f"/questions/{section}"):
             yield f"errors {section}"
             answer_with_mouse(page, RED_FLAG_ANSWERS)
-            page.get_by_role("button", name="Continue").click()
+            page.locator(CONTINUE).click()
     yield "check your answers"
-    page.get_by_role("link", name="See my result").click()
+    page.locator(SEE_RESULT).click()
     yield "result"
-    page.get_by_role("link", name=re.compile(r"^Read more about")).first.click()
+    page.locator(".topic a[href^='/topics/']").first.click()
     yield "topic"
-    page.get_by_role("link", name="Back to your result").click()
-    page.get_by_role("link", name="Print a summary for your doctor").click()
+    page.locator(".back-link").click()
+    page.locator("main a[href='/summary']").click()
     yield "summary"
     page.goto(base_url + "/result")
-    page.get_by_role("link", name="Make a share link").click()
+    page.locator("main a[href='/share']").click()
     yield "share"
     page.locator(".share-url a").click()
     yield "clinician view"
@@ -72,5 +71,5 @@ def every_page(page: Page, base_url: str) -> Iterator[str]:
     page.goto(base_url + "/c/nowhere_clinic")
     yield "clinic unknown (404)"
     page.goto(base_url + "/result")
-    page.get_by_role("button", name="Delete my answers").click()
+    page.locator("form[action='/delete'] button").click()
     yield "start after delete"

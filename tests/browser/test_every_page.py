@@ -10,7 +10,7 @@ from tests.browser.conftest import assert_axe_clean, new_context, screenshot
 from tests.browser.pages import every_page
 
 # Targets that WCAG 2.5.8 asks to be at least 24 by 24 CSS pixels (links inside sentences are exempt).
-TARGETS = "input:not([type=hidden]), button, .button, .back-link, .skip-link:focus, [data-change]"
+TARGETS = "input:not([type=hidden]), button, .button, .back-link, .skip-link:focus, [data-change], .language-switch a"
 
 LAYOUT_PROBLEMS = """() => {
   const problems = [];
@@ -43,15 +43,18 @@ def zoomed_problems(page: Page) -> list[str]:
     return [f"at 200% text, scrolls sideways: {width[0]}px in {width[1]}px"] if width[0] > width[1] + 1 else []
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_every_page_is_accessible_and_fits(browser: Browser, live_server: str, viewport: str) -> None:
+def test_every_page_is_accessible_and_fits(browser: Browser, live_server: str, viewport: str, language: str) -> None:
     context = new_context(browser, viewport)
     page = context.new_page()
     problems: list[str] = []
     names = []
-    for name in every_page(page, live_server):
+    for name in every_page(page, live_server, language):
         names.append(name)
-        screenshot(page, viewport, name)
+        screenshot(page, viewport, name if language == "en" else f"{language} {name}")
+        if page.locator("html").get_attribute("lang") != language:
+            problems.append(f"{name}: <html lang> is {page.locator('html').get_attribute('lang')}, not {language}")
         try:
             assert_axe_clean(page, name)
         except AssertionError as error:

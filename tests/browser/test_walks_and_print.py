@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from tests.browser.conftest import new_context, walk_with_mouse
+from tests.browser.conftest import SEE_RESULT, new_context, walk_with_mouse
 from tests.web.conftest import CALM_ANSWERS
 
 TIERS = [
@@ -36,51 +36,99 @@ HEAVY = {
 }
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
-@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+WALKS = [
+    *[
+        pytest.param(javascript, viewport, "en", id=f"{'js-on' if javascript else 'js-off'}-{viewport}")
+        for javascript in (True, False)
+        for viewport in ("phone", "desktop")
+    ],
+    pytest.param(True, "phone", "es", id="es-js-on-phone"),
+    pytest.param(False, "desktop", "es", id="es-js-off-desktop"),
+]
+
+
+@pytest.mark.parametrize(("javascript", "viewport", "language"), WALKS)
 @pytest.mark.parametrize(("changes", "tier"), TIERS)
 def test_a_walk_reaches_the_tier(
-    browser: Browser, live_server: str, javascript: bool, viewport: str, changes: dict[str, Any], tier: str
+    browser: Browser,
+    live_server: str,
+    javascript: bool,
+    viewport: str,
+    language: str,
+    changes: dict[str, Any],
+    tier: str,
 ) -> None:
     context = new_context(browser, viewport, javascript=javascript)
     page = context.new_page()
-    seen = walk_with_mouse(page, live_server, {**CALM_ANSWERS, **changes})
+    seen = walk_with_mouse(page, live_server, {**CALM_ANSWERS, **changes}, language)
     assert any(p.startswith("/warning") for p in seen) == (tier in ("urgent", "emergency"))
-    page.get_by_role("link", name="See my result").click()
+    page.locator(SEE_RESULT).click()
     assert page.locator("[data-urgency]").count() == 1
     assert page.locator("[data-urgency]").get_attribute("data-urgency") == tier
     assert page.locator("main#result h1").is_visible()
+    assert page.locator("html").get_attribute("lang") == language
     context.close()
+
+
+def summary_in(browser: Browser, live_server: str, language: str) -> tuple[Page, Any]:
+    """The summary of the heavy case in one language, seen as the printer sees it."""
+    context = new_context(browser, "desktop")
+    page = context.new_page()
+    walk_with_mouse(page, live_server, HEAVY, language)
+    page.goto(live_server + "/summary")
+    page.emulate_media(media="print")
+    return page, context
 
 
 @pytest.fixture(scope="module")
 def printed(browser: Browser, live_server: str) -> Iterator[Page]:
-    """The summary of a heavy case, seen as the printer sees it."""
-    context = new_context(browser, "desktop")
-    page = context.new_page()
-    walk_with_mouse(page, live_server, HEAVY)
-    page.goto(live_server + "/summary")
-    page.emulate_media(media="print")
+    page, context = summary_in(browser, live_server, "en")
     yield page
     context.close()
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_the_summary_prints_on_at_most_two_pages_with_the_decision_first(printed: Page, paper: str) -> None:
-    pdf = PdfReader(io.BytesIO(printed.pdf(format=paper, print_background=True)))
-    assert 1 <= len(pdf.pages) <= 2, f"{paper}: {len(pdf.pages)} pages"
-    first = " ".join(pdf.pages[0].extract_text().split())
-    assert "Get emergency help now" in first
-    for message_start in (
+@pytest.fixture(scope="module")
+def printed_in_spanish(browser: Browser, live_server: str) -> Iterator[Page]:
+    page, context = summary_in(browser, live_server, "es")
+    yield page
+    context.close()
+
+
+# What page 1 must show, by language: the tier's heading, then the start of each flag's message.
+FIRST_PAGE = {
+    "en": (
+        "Get emergency help now",
         "New trouble with peeing",
         "You were not sure about a warning sign",
         "A swollen, warm, red",
         "Pain that keeps getting worse",
         "Your answers suggest low mood",
-    ):
-        assert message_start in first, f"{paper}: flag {message_start!r} is not on page 1"
+    ),
+    "es": (
+        "Busque ayuda de emergencia ahora",
+        "Los problemas nuevos para orinar",
+        "No estaba seguro sobre una señal de alarma",
+        "Una pantorrilla hinchada",
+        "El dolor que sigue empeorando",
+        "Sus respuestas sugieren",
+    ),
+}
+LAST_PARTS = {"en": ("Notes from your care team", "Your answers"), "es": ("Notas de su equipo médico", "Sus respuestas")}
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_summary_prints_on_at_most_two_pages_with_the_decision_first(
+    request: pytest.FixtureRequest, language: str, paper: str
+) -> None:
+    printed_page: Page = request.getfixturevalue("printed" if language == "en" else "printed_in_spanish")
+    pdf = PdfReader(io.BytesIO(printed_page.pdf(format=paper, print_background=True)))
+    assert 1 <= len(pdf.pages) <= 2, f"{language} {paper}: {len(pdf.pages)} pages"
+    first = " ".join(pdf.pages[0].extract_text().split())
+    for words in FIRST_PAGE[language]:
+        assert words in first, f"{language} {paper}: {words!r} is not on page 1"
     everything = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
-    assert "Notes from your care team" in everything and "Your answers" in everything
+    assert all(part in everything for part in LAST_PARTS[language])
 
 
 def test_printing_hides_navigation_and_buttons_but_shows_the_answers(printed: Page) -> None:
