@@ -189,8 +189,8 @@ def run_locust(user_class: str, port: int, users: int, seconds: int) -> dict[str
     }
 
 
-def page_sizes(port: int) -> dict[str, int]:
-    """Bytes of each page's HTML plus the CSS it loads, walked with a cookie-keeping opener."""
+def page_sizes(port: int, language: str = "en") -> dict[str, int]:
+    """Bytes of each page's HTML plus the CSS it loads, in one language, walked with a cookie-keeping opener."""
     import http.cookiejar
     import urllib.parse
 
@@ -213,14 +213,14 @@ def page_sizes(port: int) -> dict[str, int]:
         return text, final
 
     token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-    text, url = fetch("/")
+    text, url = fetch(f"/language/{language}?next=/")
     sizes["start"] = len(text.encode())
     text, url = fetch("/start", {"csrf_token": token.search(text).group(1)})
     answers = {k: ("yes" if v is True else "no" if v is False else v) for k, v in HEAVY.items()}
     for _ in range(15):
         if url.startswith("/warning"):
             sizes[f"warning ({url})"] = len(text.encode())
-            text, url = fetch(re.search(r'href="(/questions/[a-z_]+|/check)"[^>]*>Continue', text).group(1))
+            text, url = fetch(re.search(r'href="(/questions/[a-z_]+|/check)" data-continue', text).group(1))
             continue
         if not url.startswith("/questions/"):
             break
@@ -262,6 +262,7 @@ def main() -> None:
     app = start_gunicorn("app:app", port, args.workers)
     try:
         results["page_bytes_with_css"] = page_sizes(port)
+        results["page_bytes_with_css_spanish"] = page_sizes(port, "es")
         results["flow"] = run_locust("PatientUser", port, args.users, args.seconds)
         results["flow_paced_1s_per_page"] = run_locust("PacedPatientUser", port, args.users, args.seconds)
         results["memory_per_worker"] = worker_memory(app)

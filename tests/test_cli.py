@@ -96,3 +96,24 @@ def test_the_installed_command_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["urgency"] == "urgent"
+
+
+def test_evaluate_gives_the_flag_messages_in_the_language_asked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"fever": True}), encoding="utf-8")
+    _, english, _ = run(capsys, "evaluate", str(answers))
+    code, spanish, err = run(capsys, "evaluate", str(answers), "--language", "es")
+    assert code == 0 and err == ""
+    en, es = json.loads(english), json.loads(spanish)
+    assert {k: v for k, v in es.items() if k != "flags"} == {k: v for k, v in en.items() if k != "flags"}
+    assert [f["id"] for f in es["flags"]] == [f["id"] for f in en["flags"]] == ["fever"]
+    assert es["flags"][0]["message"] != en["flags"][0]["message"] and "fiebre" in es["flags"][0]["message"].lower()
+
+
+def test_evaluate_refuses_a_language_the_bank_lacks(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text("{}", encoding="utf-8")
+    code, out, err = run(capsys, "evaluate", str(answers), "--language", "fr")
+    assert code == 2 and out == "" and "'fr'" in err
