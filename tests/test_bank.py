@@ -148,18 +148,21 @@ def test_every_rule_can_fire_and_every_topic_is_reachable(bank: Bank) -> None:
     assert reached == set(bank.topics)
 
 
+def _place(raw: dict[str, Any], path: str) -> tuple[Any, Any]:
+    """The container and key of a dotted path such as `rules.0.when`."""
+    *parents, last = path.split(".")
+    node: Any = raw
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node, int(last) if isinstance(node, list) else last
+
+
 def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    """A breakage: set the value at a dotted path such as `rules.0.when`."""
+    """A breakage: set the value at a dotted path."""
 
     def apply(raw: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        node: Any = raw
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
+        node, key = _place(raw, path)
+        node[key] = value
 
     return apply
 
@@ -215,11 +218,7 @@ def _drop_spanish(path: str) -> Callable[[dict[str, Any]], None]:
     """A breakage: keep only the English of the text at a dotted path."""
 
     def apply(raw: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        node: Any = raw
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        key: Any = int(last) if isinstance(node, list) else last
+        node, key = _place(raw, path)
         node[key] = node[key]["en"]
 
     return apply
