@@ -17,7 +17,7 @@ from fbss_check.path import patient_path
 
 from . import present
 from .handoff import InvalidCode, read_code
-from .language import AUTONYMS
+from .language import AUTONYMS, LANGUAGE_NAMES
 from .present import qr_svg
 from .views import current_bank, finished_path, page_vars, questionnaire, share_link
 
@@ -147,7 +147,7 @@ def clinician_view(code: str) -> Any:
         reasons=present.flag_reasons(bank, outcome),
         scores=present.score_lines(bank, outcome),
         topics=[bank.topics[t] for t in outcome.guidance],
-        answered_in=AUTONYMS.get(handoff.language or "", ""),
+        answered_in=LANGUAGE_NAMES.get(handoff.language or "", ""),
         sections=present.answered_sections(path),
         code=code,
         view_clinic=clinic,

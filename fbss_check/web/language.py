@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from fbss_check.model import DEFAULT_LANGUAGE
@@ -15,6 +16,8 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 # Each language named in its own words, as the switch link shows it.
 AUTONYMS = {"en": "English", "es": "Español"}
+# Each language named in the reader's language, inside a sentence ("answered in Spanish").
+LANGUAGE_NAMES = {"en": _l("English"), "es": _l("Spanish")}
 
 
 class CatalogError(RuntimeError):

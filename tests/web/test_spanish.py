@@ -158,7 +158,8 @@ def test_the_clinician_view_of_a_spanish_patient_can_be_switched_to_english(app:
     assert html_lang(english) == "en" and urgency_of(english) == tier
     text = soup(english).get_text(" ")
     assert ENGLISH.questions["fever"].text in text
-    assert "in Español" in text  # the clinician learns which language the patient read
+    assert "in Spanish" in text  # the clinician learns which language the patient read
+    assert "en español" in soup(spanish).get_text(" ")
     assert [f["data-flag"] for f in soup(english).select("[data-flag]")] == [
         f["data-flag"] for f in soup(spanish).select("[data-flag]")
     ]
