@@ -113,7 +113,10 @@ FIRST_PAGE = {
         "Sus respuestas sugieren",
     ),
 }
-LAST_PARTS = {"en": ("Notes from your care team", "Your answers"), "es": ("Notas de su equipo médico", "Sus respuestas")}
+LAST_PARTS = {
+    "en": ("Notes from your care team", "Your answers"),
+    "es": ("Notas de su equipo médico", "Sus respuestas"),
+}
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
