@@ -77,8 +77,15 @@ def language_context() -> dict[str, object]:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Only a path on this site: never another host (no open redirect). Browsers drop tabs and
+    newlines and read a backslash as a slash, so "/\t/evil.example" would leave: refuse them all."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(not ch.isprintable() or ch.isspace() for ch in target)
+    ):
         return url_for("questionnaire.start")
     return target
 

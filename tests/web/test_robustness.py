@@ -4,6 +4,7 @@ and the answers already given survive."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,6 +30,7 @@ ROUTES = [
     "/delete",
     "/session-expired",
     "/healthz",
+    "/language/es",
 ]
 FIELD_NAMES = st.one_of(st.sampled_from(list(BANK.questions)), st.text(max_size=20))
 VALUES = st.one_of(
@@ -151,6 +153,9 @@ def test_a_truncated_cookie_is_an_expired_session() -> None:
         "/warning?next=https://evil.example",
         "/warning?next=%00",
         "/c/unknown-clinic",
+        "/language/xx",
+        "/language/es?next=//evil.example",
+        "/language/es?next=%ff%fe",
         "/r/garbage",
         "/static/style.css",
         "/.env",
@@ -174,3 +179,16 @@ def test_the_warning_page_never_redirects_off_site(target: str) -> None:
     assert response.status_code == 200
     link = soup(response).find("a", string="Continue to the questions")
     assert link is not None and str(link["href"]).startswith("/")
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=60)
+@given(target=st.one_of(st.text(max_size=40), st.text(max_size=30).map(lambda t: "/" + t)))
+def test_the_language_link_never_redirects_off_site_and_keeps_the_answers(target: str) -> None:
+    patient = patient_on_page_two()
+    response = patient.client.get("/language/es", query_string={"next": target})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    # As a browser reads it: tabs and newlines dropped, a backslash taken for a slash.
+    seen = urlsplit(urljoin("http://localhost/", location.replace("\\", "/").replace("\t", "").replace("\n", "")))
+    assert seen.netloc == "localhost", location
+    answers_survive(patient)
