@@ -15,7 +15,6 @@ from fbss_check.model import Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
-
 QR_MASK = 4
 
 
