@@ -74,8 +74,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _register_errors(app)
 
     @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok", "bank_version": bank.version, "review_date": bank.review_date.isoformat()}
+    def healthz() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "bank_version": bank.version,
+            "review_date": bank.review_date.isoformat(),
+            "languages": list(bank.languages),
+        }
 
     return app
 

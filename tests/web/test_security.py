@@ -80,7 +80,12 @@ def test_static_files_have_hashed_names_and_a_long_cache(client: FlaskClient) ->
 def test_healthz_reports_the_bank(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "bank_version": "1.0.0", "review_date": "2026-11-21"}
+    assert response.json == {
+        "status": "ok",
+        "bank_version": "1.0.0",
+        "review_date": "2026-11-21",
+        "languages": ["en", "es"],
+    }
 
 
 @pytest.mark.parametrize("key", [None, "", "short", "changeme", "a" * 64])
