@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import refresh
+from flask_babel import gettext, refresh
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -318,7 +318,7 @@ def share_link(path: PatientPath) -> tuple[str, Any]:
         current_language(),
     )
     url = url_for("clinicians.clinician_view", code=code, _external=True)
-    return url, present.qr_svg(url, "QR code of your share link")
+    return url, present.qr_image(url, gettext("QR code of your share link"))
 
 
 @bp.get("/result")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import zxingcpp
 from PIL import Image
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
@@ -132,6 +133,19 @@ def test_the_summary_prints_on_at_most_two_pages_with_the_decision_first(
         assert words in first, f"{language} {paper}: {words!r} is not on page 1"
     everything = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert all(part in everything for part in LAST_PARTS[language])
+    # The share QR code on paper still reads back to the share link.
+    printed_codes = [
+        result.text
+        for page in pdf.pages
+        for embedded in page.images
+        for result in zxingcpp.read_barcodes(enlarged(embedded.image))
+    ]
+    assert printed_codes == [printed_page.locator(".share-url").inner_text()]
+
+
+def enlarged(image: Image.Image) -> Image.Image:
+    """A one-pixel-a-module QR image as a printer draws it: square modules, eight pixels each."""
+    return image.convert("L").resize((image.width * 8, image.height * 8), Image.Resampling.NEAREST)
 
 
 def test_printing_hides_navigation_and_buttons_but_shows_the_answers(printed: Page) -> None:
