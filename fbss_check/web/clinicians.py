@@ -18,7 +18,7 @@ from fbss_check.path import patient_path
 from . import present
 from .handoff import InvalidCode, read_code
 from .language import AUTONYMS, LANGUAGE_NAMES
-from .present import qr_image
+from .present import qr_svg
 from .views import current_bank, finished_path, page_vars, questionnaire, share_link
 
 bp = Blueprint("clinicians", __name__)
@@ -80,7 +80,7 @@ def overview() -> str:
         for clinic in q.clinics.values()
     ]
     for item in clinics:
-        item["qr"] = qr_image(item["url"], gettext("QR code for the link of %(clinic)s", clinic=item["clinic"].name))
+        item["qr"] = qr_svg(item["url"], gettext("QR code for the link of %(clinic)s", clinic=item["clinic"].name))
     return render_template(
         "clinicians.html",
         tiers=tiers,
@@ -105,7 +105,7 @@ def poster(slug: str) -> str:
         "poster.html",
         poster_clinic=clinic,
         url=url,
-        qr=qr_image(url, gettext("QR code: %(url)s", url=url)),
+        qr=qr_svg(url, gettext("QR code: %(url)s", url=url), scale=10),
         **page_vars(),
     )
 

@@ -15,15 +15,26 @@ from fbss_check.model import Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
+# QR codes are made here (segno), never by an outside service. A fixed mask: choosing the "best"
+# of the eight costs 20 ms a code in pure Python, and readers decode any mask; the tests decode
+# every kind we make, on screen and in the printed PDF.
 QR_MASK = 4
 
 
+def qr_svg(url: str, label: str, scale: int = 4) -> Markup:
+    """A QR code as inline SVG, for clinic links and posters: sharp at any print size."""
+    # No fixed size: the stylesheet sizes it, for the screen and the poster alike.
+    svg = segno.make(url, error="m", mask=QR_MASK, micro=False).svg_inline(
+        scale=scale, border=4, dark="#000", light="#fff", omitsize=True
+    )
+    labelled = f'class="segno qr-code" role="img" aria-label="{Markup.escape(label)}"'
+    return Markup(svg.replace('class="segno"', labelled, 1))
+
+
 def qr_image(url: str, label: str) -> Markup:
-    """A QR code as an inline PNG (made here, no outside service): one pixel a module, about
-    1.2 KB where an SVG of the same code is 8 KB; the stylesheet scales it up with crisp edges."""
-    # A fixed mask: choosing the "best" of the eight costs 20 ms a code in pure Python, and readers
-    # decode any mask; the tests decode every kind we make, on screen and in the printed PDF.
-    code = segno.make(url, error="m", mask=QR_MASK)
+    """A patient's share code as an inline PNG: one pixel a module, about 1.2 KB where an SVG of
+    the same long code is 8 KB (the summary must stay small); the stylesheet scales it with crisp edges."""
+    code = segno.make(url, error="m", mask=QR_MASK, micro=False)
     width, height = code.symbol_size(scale=1, border=4)
     return Markup('<img class="qr-code" src="{}" alt="{}" width="{}" height="{}">').format(
         code.png_data_uri(scale=1, border=4), label, width, height
