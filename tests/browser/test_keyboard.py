@@ -30,6 +30,23 @@ KEYBOARD_WALKS = [
 ]
 
 
+# The words on the controls a keyboard walk looks for, in each language.
+WORDS = {
+    "en": {
+        "start": "Start now",
+        "continue": "Continue",
+        "warning": "Continue to the questions",
+        "result": "See my result",
+    },
+    "es": {
+        "start": "Empezar ahora",
+        "continue": "Continuar",
+        "warning": "Seguir con las preguntas",
+        "result": "Ver mi resultado",
+    },
+}
+
+
 class Keyboard:
     """Presses keys and checks that every focus stop can be seen."""
 
@@ -55,7 +72,7 @@ class Keyboard:
             self.page.keyboard.press(key)
 
 
-def answer_page_by_keyboard(keys: Keyboard, answers: Mapping[str, Any]) -> None:
+def answer_page_by_keyboard(keys: Keyboard, answers: Mapping[str, Any], language: str = "en") -> None:
     page = keys.page
     for group in page.locator("[data-question]").all():
         question_id = group.get_attribute("data-question") or ""
@@ -82,38 +99,46 @@ def answer_page_by_keyboard(keys: Keyboard, answers: Mapping[str, Any]) -> None:
                 )
                 if code in wanted:
                     page.keyboard.press("Space")
-    keys.tab_to(lambda f: f["tag"] == "button" and f["text"] == "Continue", "the Continue button")
+    words = WORDS[language]
+    keys.tab_to(lambda f: f["tag"] == "button" and f["text"] == words["continue"], "the Continue button")
     keys.press("Enter")
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize(("changes", "tier"), KEYBOARD_WALKS)
 def test_a_whole_walk_with_the_keyboard_alone(
-    browser: Browser, live_server: str, changes: dict[str, Any], tier: str
+    browser: Browser, live_server: str, changes: dict[str, Any], tier: str, language: str
 ) -> None:
     context = new_context(browser, "desktop")
     page = context.new_page()
     keys = Keyboard(page)
     answers = {**CALM_ANSWERS, **changes}
+    words = WORDS[language]
     page.goto(live_server + "/")
-    keys.tab_to(lambda f: f["tag"] == "button" and f["text"] == "Start now", "Start now")
+    if language != "en":  # the language link in the header, by keyboard too
+        keys.tab_to(lambda f: f["tag"] == "a" and f["text"] == "Español", "the Español link")
+        keys.press("Enter")
+        assert page.locator("html").get_attribute("lang") == language
+    keys.tab_to(lambda f: f["tag"] == "button" and f["text"] == words["start"], words["start"])
     keys.press("Enter")
     warned = False
     for _ in range(30):
         if "/questions/" in page.url:
-            answer_page_by_keyboard(keys, answers)
+            answer_page_by_keyboard(keys, answers, language)
         elif "/warning" in page.url:
             warned = True
-            keys.tab_to(lambda f: f["text"] == "Continue to the questions", "Continue to the questions")
+            keys.tab_to(lambda f: f["text"] == words["warning"], words["warning"])
             keys.press("Enter")
         else:
             break
     assert page.url.endswith("/check")
-    keys.tab_to(lambda f: f["text"] == "See my result", "See my result")
+    keys.tab_to(lambda f: f["text"] == words["result"], words["result"])
     keys.press("Enter")
     assert page.url.endswith("/result")
     assert page.locator("[data-urgency]").get_attribute("data-urgency") == tier
     assert warned == (tier in ("urgent", "emergency"))
     assert keys.stops > 40
+    assert page.locator("html").get_attribute("lang") == language
     context.close()
 
 
