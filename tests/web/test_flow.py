@@ -44,7 +44,7 @@ def test_a_full_walk_gives_the_tier_on_the_result_and_the_summary(
     page = soup(result)
     assert page.main is not None and page.main["id"] == "result"
     assert page.find(id="urgency-heading") is not None
-    assert "1.0.0" in page.get_text()  # the bank version
+    assert "1.1.0" in page.get_text()  # the bank version
     summary = patient.get("/summary")
     assert urgency_of(summary) == tier
     assert soup(summary).select_one(".notes-box") is not None

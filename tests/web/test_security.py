@@ -82,8 +82,8 @@ def test_healthz_reports_the_bank(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.json == {
         "status": "ok",
-        "bank_version": "1.0.0",
-        "review_date": "2026-11-21",
+        "bank_version": "1.1.0",
+        "review_date": "2026-11-22",
         "languages": ["en", "es"],
     }
 
