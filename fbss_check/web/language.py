@@ -50,7 +50,10 @@ def select_language() -> str:
     if chosen in offered:
         return str(chosen)
     clinics = current_app.extensions["fbss_check"].clinics
-    clinic = clinics.get(session.get("clinic")) if isinstance(session.get("clinic"), str) else None
+    slug = session.get("clinic")
+    if request.endpoint == "clinicians.poster" and request.view_args:
+        slug = request.view_args.get("slug")  # a clinic's poster speaks the clinic's language
+    clinic = clinics.get(slug) if isinstance(slug, str) else None
     if clinic is not None and clinic.language in offered:
         return str(clinic.language)
     return request.accept_languages.best_match(offered) or DEFAULT_LANGUAGE

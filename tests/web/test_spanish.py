@@ -76,6 +76,10 @@ def test_a_clinic_profile_language_applies_unless_the_patient_chose_one(tmp_path
     assert "Clínica Sur" in soup(start).get_text()
     patient.get("/language/en?next=/")
     assert html_lang(patient.get("/")) == "en"
+    # The clinic's waiting-room poster speaks the clinic's language to a new reader, with a link to English.
+    poster = app.test_client().get("/clinicians/poster/clinica_sur")
+    assert html_lang(poster) == "es" and "¿Todavía tiene dolor" in soup(poster).h1.get_text()
+    assert soup(poster).select_one(".language-switch a[data-language='en']") is not None
 
 
 @pytest.mark.parametrize(("changes", "tier"), TIER_WALKS)
