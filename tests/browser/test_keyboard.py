@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -166,4 +167,6 @@ def test_focus_moves_to_the_error_summary_when_there_are_errors(page: Page, live
     assert "error-summary" in keys.focused()["classes"]
     keys.tab_to(lambda f: f["tag"] == "a", "the first error link", limit=1)
     page.keyboard.press("Enter")
+    # Following a link to a fragment is asynchronous: wait for it (fails after the timeout if it never comes).
+    page.wait_for_url(re.compile(r".*#bladder_control_change-0$"))
     assert page.url.endswith("#bladder_control_change-0")
