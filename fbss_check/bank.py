@@ -118,16 +118,16 @@ class _Reader:
                 by_language[language] = " ".join(words.split())
         for language in sorted(set(value) - set(self.languages)):
             self.fail(f"{path}.{language}", f"language {language!r} is not in the bank's languages")
-        english = by_language.get(DEFAULT_LANGUAGE)
-        for language, words in by_language.items():
-            if english is not None and _must_match(words) != _must_match(english):
+        if DEFAULT_LANGUAGE in by_language:
+            expected = _must_match(by_language[DEFAULT_LANGUAGE])
+            for language, words in by_language.items():
                 # A number or a {placeholder} lost in translation could tell a patient the wrong
                 # temperature, the wrong wait, or drop the emergency number itself.
-                self.fail(
-                    f"{path}.{language}",
-                    f"numbers and {{placeholders}} differ from the English: {_must_match(words)} vs "
-                    f"{_must_match(english)}",
-                )
+                if (found := _must_match(words)) != expected:
+                    self.fail(
+                        f"{path}.{language}",
+                        f"numbers and {{placeholders}} differ from the English: {found} vs {expected}",
+                    )
         return Text(by_language)
 
     def texts(self, raw: Mapping[str, Any], key: str, path: str, *, translated: bool = True) -> tuple[str, ...]:

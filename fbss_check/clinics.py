@@ -13,7 +13,7 @@ from .bank import ID_PATTERN
 from .regions import REGIONS, Region
 
 DEFAULT_CLINICS_PATH = Path(__file__).resolve().parent.parent / "clinics.yaml"
-LANGUAGES = ("en", "es")  # the languages the app can show; the bank must have text for the one chosen
+LANGUAGES = ("en", "es")  # the default for callers without a bank; create_app passes the bank's languages
 SLUG_PATTERN = ID_PATTERN  # lower-case letters, digits and _; kept short for links and posters
 PHONE_CHARACTERS = set("0123456789 +-().")
 

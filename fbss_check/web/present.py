@@ -21,12 +21,15 @@ from fbss_check.regions import Region
 QR_MASK = 4
 
 
+def _qr_code(url: str) -> segno.QRCode:
+    """A full-size QR code (never a Micro QR, which phone cameras may not read), medium error correction."""
+    return segno.make(url, error="m", mask=QR_MASK, micro=False)
+
+
 def qr_svg(url: str, label: str, scale: int = 4) -> Markup:
     """A QR code as inline SVG, for clinic links and posters: sharp at any print size."""
     # No fixed size: the stylesheet sizes it, for the screen and the poster alike.
-    svg = segno.make(url, error="m", mask=QR_MASK, micro=False).svg_inline(
-        scale=scale, border=4, dark="#000", light="#fff", omitsize=True
-    )
+    svg = _qr_code(url).svg_inline(scale=scale, border=4, dark="#000", light="#fff", omitsize=True)
     labelled = f'class="segno qr-code" role="img" aria-label="{Markup.escape(label)}"'
     return Markup(svg.replace('class="segno"', labelled, 1))
 
@@ -34,7 +37,7 @@ def qr_svg(url: str, label: str, scale: int = 4) -> Markup:
 def qr_image(url: str, label: str) -> Markup:
     """A patient's share code as an inline PNG: one pixel a module, about 1.2 KB where an SVG of
     the same long code is 8 KB (the summary must stay small); the stylesheet scales it with crisp edges."""
-    code = segno.make(url, error="m", mask=QR_MASK, micro=False)
+    code = _qr_code(url)
     width, height = code.symbol_size(scale=1, border=4)
     return Markup('<img class="qr-code" src="{}" alt="{}" width="{}" height="{}">').format(
         code.png_data_uri(scale=1, border=4), label, width, height

@@ -134,13 +134,14 @@ def begin() -> Response:
 
 @bp.route("/questions/<section_id>", methods=["GET", "POST"])
 def ask(section_id: str) -> Response | str:
-    section = next((s for s in current_bank().sections if s.id == section_id), None)
+    bank = current_bank()
+    section = next((s for s in bank.sections if s.id == section_id), None)
     if section is None:
         abort(404)
     state = load_state()
     if state is None:
         return expired()
-    path = patient_path(current_bank(), state.answers)
+    path = patient_path(bank, state.answers)
     gate = path.first_incomplete(state.done)
     sections = path.sections
     if section_id not in sections or (gate is not None and sections.index(gate) < sections.index(section_id)):
@@ -189,7 +190,8 @@ def _form_value(answer: Answer | None) -> Any:
 
 
 def _save_section(section: Section, questions: tuple[Question, ...], form: FlaskForm, state: State) -> Response:
-    for question in current_bank().section_questions(section.id):
+    bank = current_bank()
+    for question in bank.section_questions(section.id):
         state.answers.pop(question.id, None)
     for question in questions:
         value = form[question.id].data
@@ -199,8 +201,8 @@ def _save_section(section: Section, questions: tuple[Question, ...], form: Flask
     if section.id not in state.done:
         state.done.append(section.id)
     state.save()
-    target = patient_path(current_bank(), state.answers).first_incomplete(state.done) or CHECK
-    outcome = evaluate_answers(current_bank(), state.answers)
+    target = patient_path(bank, state.answers).first_incomplete(state.done) or CHECK
+    outcome = evaluate_answers(bank, state.answers)
     serious = [flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT and flag.id not in state.warned]
     if serious:
         state.warned.extend(serious)
@@ -243,17 +245,18 @@ def warn() -> Response | str:
     state = load_state()
     if state is None:
         return expired()
+    bank = current_bank()
     target = request.args.get("next", CHECK)
-    if target != CHECK and target not in {s.id for s in current_bank().sections}:
+    if target != CHECK and target not in {s.id for s in bank.sections}:
         target = CHECK
-    outcome = evaluate_answers(current_bank(), state.answers)
+    outcome = evaluate_answers(bank, state.answers)
     if outcome.urgency < Urgency.URGENT:
         return redirect(_target_url(target))
     return render_template(
         "warning.html",
         outcome=outcome,
         tier=tier_text(outcome.urgency),
-        reasons=[r for r in present.flag_reasons(current_bank(), outcome) if r["flag"].urgency >= Urgency.URGENT],
+        reasons=[r for r in present.flag_reasons(bank, outcome) if r["flag"].urgency >= Urgency.URGENT],
         continue_url=_target_url(target),
         **page_vars(),
     )
@@ -289,15 +292,16 @@ def _result_page(template_mode: str) -> Response | str:
     path = finished_path()
     if isinstance(path, Response):
         return path
-    outcome = evaluate_answers(current_bank(), path.answers)
+    bank = current_bank()
+    outcome = evaluate_answers(bank, path.answers)
     return render_template(
         "result.html",
         mode=template_mode,
         outcome=outcome,
         tier=tier_text(outcome.urgency),
-        reasons=present.flag_reasons(current_bank(), outcome),
-        scores=present.score_lines(current_bank(), outcome),
-        topics=[current_bank().topics[t] for t in outcome.guidance],
+        reasons=present.flag_reasons(bank, outcome),
+        scores=present.score_lines(bank, outcome),
+        topics=[bank.topics[t] for t in outcome.guidance],
         sections=present.answered_sections(path),
         today=date.today(),
         share=share_link(path) if template_mode == "summary" else None,
