@@ -9,6 +9,7 @@ from typing import Any
 from .answers import AnswerError, coerce_all
 from .bank import DEFAULT_BANK_PATH, BankError, load_bank
 from .engine import Flag, Outcome, evaluate_answers
+from .legacy import upgrade_answers
 from .model import Bank, Urgency
 
 __all__ = [
@@ -33,7 +34,8 @@ def default_bank() -> Bank:
 def evaluate(answers: Mapping[str, Any], bank: Bank | None = None) -> Outcome:
     """Evaluate answers given as JSON values (yes/no as true/false, "unsure", codes, numbers, lists).
 
+    Answers to questions retired in bank 2.0 are read as their successors (`legacy`).
     Raises AnswerError naming the question for an unknown id or a value that does not fit.
     """
     bank = bank or default_bank()
-    return evaluate_answers(bank, coerce_all(bank.questions, answers, "json"))
+    return evaluate_answers(bank, coerce_all(bank.questions, upgrade_answers(answers), "json"))

@@ -8,7 +8,7 @@ can change an outcome (every code, each threshold and its neighbours, "unanswere
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .conditions import holds, questions_in, walk
 from .engine import is_visible, score_ranges
@@ -64,11 +64,35 @@ def _domain(question: Question, nodes: list[Condition]) -> list[Answer | None]:
     return values
 
 
+def alternatives(condition: Condition) -> Iterator[Condition]:
+    """The condition as a list of alternatives, any one of which is enough (`any` spread out).
+
+    The condition holds exactly when one alternative holds, and each alternative reads fewer
+    questions, so searching them one by one keeps the search small.
+    """
+    if condition.op == "any":
+        for child in condition.children:
+            yield from alternatives(child)
+    elif condition.op == "all":
+        for combo in itertools.product(*(list(alternatives(child)) for child in condition.children)):
+            yield Condition(op="all", children=combo)
+    else:
+        yield condition
+
+
 def find_answers(bank: Bank, condition: Condition) -> dict[str, Answer] | None:
     """Answers under which the condition holds once hidden answers are dropped, or None.
 
-    Raises TooComplex when the search space is over MAX_COMBINATIONS.
+    Raises TooComplex when the search space of one alternative is over MAX_COMBINATIONS.
     """
+    for alternative in alternatives(condition):
+        found = _find(bank, alternative)
+        if found is not None:
+            return found
+    return None
+
+
+def _find(bank: Bank, condition: Condition) -> dict[str, Answer] | None:
     involved = controllers(bank, questions_in(condition, bank.scores))
     nodes = list(walk(condition))
     for question_id in involved:

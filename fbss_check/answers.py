@@ -64,6 +64,9 @@ def _coerce_multiple(question: Question, raw: Any) -> frozenset[str]:
             raise AnswerError(question.id, f"{item!r} is not a choice; expected codes from {_codes(question)}")
     if len(set(items)) != len(items):
         raise AnswerError(question.id, "the same choice is given twice")
+    alone = question.exclusive_codes.intersection(items)
+    if alone and len(items) > 1:
+        raise AnswerError(question.id, f"{sorted(alone)[0]!r} must be chosen on its own")
     return frozenset(items)
 
 

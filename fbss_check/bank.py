@@ -13,13 +13,14 @@ import yaml
 
 from . import analysis
 from .answers import AnswerError, coerce_all
-from .conditions import parse_condition, questions_in
+from .conditions import holds, parse_condition, questions_in, walk
 from .engine import evaluate_answers
 from .model import (
     DEFAULT_LANGUAGE,
     NO,
     UNSURE,
     YES,
+    Answer,
     Band,
     Bank,
     Case,
@@ -330,7 +331,12 @@ class _Reader:
                 self.fail(f"{c_path}.code", f"duplicate code {code!r}")
                 continue
             codes.add(code)
-            choices.append(Choice(code, self.text(c_raw, "label", c_path)))
+            exclusive = c_raw.get("exclusive", False)
+            if not isinstance(exclusive, bool):
+                self.fail(f"{c_path}.exclusive", "expected true or false")
+            elif exclusive and raw.get("kind") != Kind.MULTIPLE_CHOICE.value:
+                self.fail(f"{c_path}.exclusive", "only a multiple-choice answer can be exclusive")
+            choices.append(Choice(code, self.text(c_raw, "label", c_path), exclusive is True))
         return tuple(choices)
 
     def show_ifs(
@@ -578,10 +584,7 @@ def _check_red_flags(bank: Bank, places: Mapping[str, str]) -> list[str]:
         if rule.urgency in (Urgency.URGENT, Urgency.EMERGENCY):
             serious |= questions_in(rule.when, bank.scores)
     for question_id in sorted(serious):
-        if bank.questions[question_id].show_if is not None:
-            problems.append(
-                f"{places[question_id]}.show_if: {question_id!r} is a red-flag question and must never be hidden"
-            )
+        problems += _check_gated(bank, bank.questions[question_id], places)
     for question in bank.questions.values():
         if question.red_flag is None:
             continue
@@ -601,6 +604,40 @@ def _check_red_flags(bank: Bank, places: Mapping[str, str]) -> list[str]:
                     f"{places[question.id]}.red_flag: 'not sure' on emergency sign {question.id!r} "
                     f"gives {got.value}; it must give at least urgent"
                 )
+    return problems
+
+
+def _check_gated(bank: Bank, question: Question, places: Mapping[str, str]) -> list[str]:
+    """A red-flag question may be hidden only by a gate the patient cannot get wrongly.
+
+    Every question its show_if reads must have a "not sure" answer, and the question must be
+    shown when those gates are unanswered or answered "not sure"; the condition may not use
+    `not`, so that saying more (a region, a device, a medicine) can only show more questions.
+    """
+    if question.show_if is None:
+        return []
+    where = f"{places[question.id]}.show_if"
+    if any(node.op == "not" for node in walk(question.show_if)):
+        return [f"{where}: red-flag question {question.id!r} may not be hidden by a `not` condition"]
+    problems = []
+    gates = sorted(questions_in(question.show_if, bank.scores))
+    trials: list[dict[str, Answer]] = [{}]
+    for gate_id in gates:
+        gate = bank.questions[gate_id]
+        if not gate.not_sure_codes or gate.show_if is not None:
+            problems.append(
+                f"{where}: red-flag question {question.id!r} depends on {gate_id!r}, which must always be asked "
+                "and have a 'not sure' answer"
+            )
+        for code in gate.not_sure_codes:
+            trials.append({gate_id: frozenset({code}) if gate.kind is Kind.MULTIPLE_CHOICE else code})
+    for trial in trials:
+        if not holds(question.show_if, trial, {}, bank.scores)[0]:
+            said = ", ".join(f"{k} = {sorted(v) if isinstance(v, frozenset) else v}" for k, v in trial.items())
+            problems.append(
+                f"{where}: red-flag question {question.id!r} is hidden when {said or 'nothing is answered'}; "
+                "it must be shown whenever the patient is not sure"
+            )
     return problems
 
 

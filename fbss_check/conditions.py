@@ -233,8 +233,10 @@ def holds(
     kind = condition.subject_kind
     if kind == "question":  # the commonest node first: this runs on every request
         answer = answers.get(condition.subject)
-        if answer is None or not OPERATORS[condition.op].test(answer, condition.value):
+        if answer is None:  # only `answered: false` holds for a question left blank
             return (condition.op == "answered" and condition.value is False), _NOTHING
+        if not OPERATORS[condition.op].test(answer, condition.value):
+            return False, _NOTHING
         return True, frozenset((condition.subject,))
     op = condition.op
     if op == "all":

@@ -81,6 +81,12 @@ class Text(str):
 class Choice:
     code: str
     label: str
+    exclusive: bool = False  # "None of these" or "Not sure" on a multiple choice: chosen alone
+
+
+# Codes that mean the patient does not know: a question that hides red flags must show them all
+# when it is answered with one of these, or not answered at all.
+NOT_SURE_CODES = ("unsure", "not_sure", "declined")
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,16 @@ class Question:
     def codes(self) -> tuple[str, ...]:
         """The stable answer codes of a choice-like question (empty for numbers)."""
         return tuple(c.code for c in self.choices)
+
+    @property
+    def not_sure_codes(self) -> tuple[str, ...]:
+        """The answers that mean "I do not know" (empty when the question has none)."""
+        return tuple(code for code in self.codes if code in NOT_SURE_CODES)
+
+    @property
+    def exclusive_codes(self) -> frozenset[str]:
+        """The multiple-choice codes that must be chosen alone ("None of these")."""
+        return frozenset(c.code for c in self.choices if c.exclusive)
 
     @property
     def bounds(self) -> tuple[int, int]:

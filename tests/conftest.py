@@ -15,16 +15,37 @@ from fbss_check import Bank, load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_PATH = ROOT / "questions.yaml"
-# The contract's emergency signs: yes to any one of them alone is an emergency.
-EMERGENCY_SIGNS = [
-    "bladder_control_change",
-    "bowel_control_change",
-    "saddle_numbness",
-    "sexual_function_change",
-    "both_legs_symptoms",
-    "chest_pain_or_breathless",
-    "very_unwell",
-    "serious_injury",
+# The contract's emergency signs: any one of these answers alone is an emergency, whenever its
+# question is shown (signs behind a gate are shown when the gate is unanswered or not sure).
+EMERGENCY_SIGNS: list[tuple[str, Any]] = [
+    ("bladder_control_change", "yes"),
+    ("bowel_control_change", "yes"),
+    ("saddle_numbness", "yes"),
+    ("sex_changes", frozenset({"genital_numbness"})),
+    ("sex_changes", frozenset({"erection_trouble"})),
+    ("both_legs_change", "fast"),
+    ("chest_pain_or_breathless", "yes"),
+    ("very_unwell", "yes"),
+    ("serious_injury", "yes"),
+    ("neck_swelling", "yes"),
+    ("breathing_noisy", "yes"),
+    ("swallow_saliva", "yes"),
+    ("hands_clumsy", "fast"),
+    ("walking_unsteady", "fast"),
+    ("rising_numbness", "yes"),
+    ("coughing_blood", "yes"),
+    ("fainted", "yes"),
+    ("breathing_slow", "yes"),
+    ("pump_baclofen_signs", "yes"),
+    ("asq_now", "yes"),
+    # "Not sure" where hours matter is treated as the emergency it may be.
+    ("bladder_control_change", "unsure"),
+    ("bowel_control_change", "unsure"),
+    ("saddle_numbness", "unsure"),
+    ("neck_swelling", "unsure"),
+    ("breathing_noisy", "unsure"),
+    ("swallow_saliva", "unsure"),
+    ("breathing_slow", "unsure"),
 ]
 
 settings.register_profile("dev", max_examples=150, deadline=None)

@@ -12,7 +12,13 @@ from fbss_check.model import Answer, Bank, Kind, Question
 def answer_for(question: Question) -> st.SearchStrategy[Answer]:
     """Any valid normalised answer to one question."""
     if question.kind is Kind.MULTIPLE_CHOICE:
-        return st.frozensets(st.sampled_from(question.codes))
+        others = [code for code in question.codes if code not in question.exclusive_codes]
+        alone = st.sampled_from(sorted(question.exclusive_codes)).map(lambda code: frozenset({code}))
+        return (
+            st.one_of(st.frozensets(st.sampled_from(others)), alone)
+            if question.exclusive_codes
+            else (st.frozensets(st.sampled_from(others)))
+        )
     if question.is_numeric:
         low, high = question.bounds
         edges = st.sampled_from([low, high, 11, 12, 13]).filter(lambda n: low <= n <= high)

@@ -12,12 +12,55 @@ import pytest
 from fbss_check import Bank, BankError, evaluate, load_bank
 from fbss_check.analysis import find_answers
 from fbss_check.bank import parse_bank
-from fbss_check.engine import evaluate_answers
+from fbss_check.conditions import questions_in
+from fbss_check.engine import evaluate_answers, is_visible
+from fbss_check.model import Urgency
 
-# The question contract: ids and answer codes other tools rely on.
+# The question contract (bank 2): ids and answer codes other tools rely on.
+SPEED = ("no", "fast", "slow", "not_sure")
+ASQ = ("yes", "no", "declined")
 CONTRACT: dict[str, tuple[str, ...]] = {
-    "weeks_since_surgery": (),
+    "time_since_surgery": (
+        "weeks_0_2",
+        "weeks_2_6",
+        "weeks_6_12",
+        "months_3_6",
+        "months_6_12",
+        "years_1_2",
+        "years_2_plus",
+        "not_sure",
+    ),
+    "operations_count": (),
     "surgery_type": ("fusion", "discectomy", "decompression", "disc_replacement", "other", "not_sure"),
+    "surgery_approach": ("front", "back", "side", "not_sure"),
+    "surgery_region": ("low_back", "mid_back", "neck", "not_sure"),
+    "devices_medicines": (
+        "stimulator",
+        "pain_pump",
+        "blood_thinner",
+        "strong_opioid",
+        "sedating",
+        "steroid_tablets",
+        "none",
+        "not_sure",
+    ),
+    "health_conditions": (
+        "past_cancer",
+        "diabetes",
+        "weak_immune",
+        "inject_drugs",
+        "thin_bones",
+        "age_65",
+        "smoker",
+        "sleep_poor",
+        "none",
+        "not_sure",
+    ),
+    "sex_changes": ("genital_numbness", "erection_trouble", "dry_orgasm", "none", "not_sure"),
+    "both_legs_change": ("no", "fast", "slow", "walking_only", "not_sure"),
+    "hands_clumsy": SPEED,
+    "walking_unsteady": SPEED,
+    "body_changes": ("new_place", "old_symptoms_back", "new_numbness", "harder_to_move", "weight_loss", "none"),
     "pain_trend": ("better", "same", "worse"),
     "treatments_tried": (
         "physical_therapy",
@@ -29,40 +72,55 @@ CONTRACT: dict[str, tuple[str, ...]] = {
         "psychological_therapy",
         "revision_surgery",
         "regenerative_therapy",
+        "none",
     ),
+    **{q: ASQ for q in ("asq_wish_dead", "asq_better_off", "asq_thoughts", "asq_tried", "asq_now")},
     **{
         q: ("yes", "no", "unsure")
         for q in (
             "bladder_control_change",
             "bowel_control_change",
             "saddle_numbness",
-            "sexual_function_change",
-            "both_legs_symptoms",
             "chest_pain_or_breathless",
             "very_unwell",
+            "neck_swelling",
+            "breathing_noisy",
+            "swallow_saliva",
+            "rising_numbness",
+            "arm_weakness",
+            "coughing_blood",
+            "fainted",
+            "breathing_slow",
+            "pump_baclofen_signs",
             "new_leg_weakness",
             "fever",
             "wound_problem",
             "calf_swelling",
             "headache_upright",
+            "device_site_problem",
+            "pump_alarm",
+            "pump_withdrawal",
+            "new_drowsy",
+            "black_poo",
         )
     },
     **{
         q: ("yes", "no")
         for q in (
             "serious_injury",
-            "pain_uncontrolled",
+            "pain_sudden_worse",
+            "pain_medicine_failing",
             "recent_fall_or_injury",
-            "cancer_history",
-            "weight_loss_or_night_pain",
+            "night_pain",
             "pain_persisting",
-            "new_level_pain",
-            "original_symptoms_returned",
-            "numbness_tingling",
+            "stimulator_shocks",
+            "stimulator_changed",
+            "pain_after_strain",
+            "cough_strain_pain",
+            "rib_band_pain",
             "hardware_concern",
-            "mobility_limited",
-            "sleep_poor",
-            "smoker",
+            "swallowing_hard",
+            "voice_hoarse",
         )
     },
 }
@@ -108,8 +166,8 @@ def test_instrument_items_are_scales_with_their_range(bank: Bank, question_id: s
     assert bank.questions[question_id].bounds == (0, top)
 
 
-def test_weeks_since_surgery_is_a_whole_number_from_zero(bank: Bank) -> None:
-    assert bank.questions["weeks_since_surgery"].bounds[0] == 0
+def test_the_bank_asks_exactly_the_contract_questions(bank: Bank) -> None:
+    assert set(bank.questions) == set(CONTRACT) | set(SCALES)
 
 
 def test_the_contract_topics_exist_in_the_usual_treatment_order(bank: Bank) -> None:
@@ -122,12 +180,29 @@ def test_every_topic_names_its_sources_and_has_every_part(bank: Bank) -> None:
         assert all([topic.title, topic.summary, topic.involves, topic.benefits, topic.risks])
 
 
-def test_red_flag_questions_come_first_and_are_never_hidden(bank: Bank) -> None:
-    first_two = set(bank.sections[0].question_ids) | set(bank.sections[1].question_ids)
+def test_the_first_page_asks_only_the_two_gates_and_the_second_every_ungated_emergency_sign(bank: Bank) -> None:
+    assert bank.sections[0].question_ids == ("surgery_region", "time_since_surgery")
     for question in bank.questions.values():
-        if question.red_flag is not None and question.red_flag.rank >= 2:
-            assert question.id in first_two
-            assert question.show_if is None
+        if question.red_flag is Urgency.EMERGENCY and question.show_if is None:
+            assert question.section == bank.sections[1].id, question.id
+
+
+def test_red_flags_are_hidden_only_by_the_gates(bank: Bank) -> None:
+    gates = {"surgery_region", "time_since_surgery", "devices_medicines", "health_conditions"}
+    for question in bank.questions.values():
+        if question.red_flag is not None and question.red_flag >= Urgency.URGENT and question.show_if is not None:
+            assert questions_in(question.show_if, bank.scores) <= gates, question.id
+
+
+def test_red_flags_are_shown_whenever_their_gates_are_unanswered_or_not_sure(bank: Bank) -> None:
+    not_sure = {
+        gate: frozenset({"not_sure"}) if bank.questions[gate].kind.value == "multiple_choice" else "not_sure"
+        for gate in ("surgery_region", "time_since_surgery", "devices_medicines", "health_conditions")
+    }
+    for answers in ({}, not_sure):
+        for question in bank.questions.values():
+            if question.red_flag is not None and question.red_flag >= Urgency.URGENT:
+                assert is_visible(question, answers, bank), question.id
 
 
 def test_every_question_can_be_shown(bank: Bank) -> None:
@@ -181,9 +256,9 @@ def _duplicate_question(raw: dict[str, Any]) -> None:
 
 
 def _cycle(raw: dict[str, Any]) -> None:
-    questions = raw["sections"][3]["questions"]
-    questions[1]["show_if"] = {"question": "new_level_pain", "is": True}
-    questions[2]["show_if"] = {"question": "pain_trend", "is": "worse"}
+    questions = raw["sections"][4]["questions"]
+    questions[1]["show_if"] = {"question": "hardware_concern", "is": True}
+    questions[2]["show_if"] = {"question": "body_changes", "includes": "new_place"}
 
 
 def _impossible_rule(raw: dict[str, Any]) -> None:
@@ -230,9 +305,7 @@ def _two_problems(raw: dict[str, Any]) -> None:
 
 
 BROKEN_BANKS = [
-    pytest.param(
-        _break_unsure_rule, "rules[9].when.any[1].question: unknown question 'bladder'", id="unknown-question"
-    ),
+    pytest.param(_break_unsure_rule, "when.any[1].question: unknown question 'bladder'", id="unknown-question"),
     pytest.param(
         _set("rules.0.when", {"question": "pain_trend", "is": "awful"}),
         "rules[0].when.is: 'awful' is not a choice",
@@ -250,9 +323,29 @@ BROKEN_BANKS = [
     ),
     pytest.param(_cycle, "show_if cycle", id="show-if-cycle"),
     pytest.param(
-        _set("sections.1.questions.1.show_if", {"question": "bladder_control_change", "is": False}),
-        "'fever' is a red-flag question and must never be hidden",
+        _set("sections.3.questions.5.show_if", {"question": "bladder_control_change", "is": False}),
+        "red-flag question 'fever' is hidden when nothing is answered",
         id="hidden-red-flag",
+    ),
+    pytest.param(
+        _set("sections.3.questions.5.show_if", {"question": "pain_persisting", "is": True}),
+        "red-flag question 'fever' depends on 'pain_persisting', which must always be asked and have a 'not sure'",
+        id="red-flag-behind-a-gate-without-not-sure",
+    ),
+    pytest.param(
+        _set("sections.1.questions.8.show_if", {"question": "surgery_region", "includes": "neck"}),
+        "red-flag question 'neck_swelling' is hidden when surgery_region = ['not_sure']",
+        id="gate-not-sure-hides-a-red-flag",
+    ),
+    pytest.param(
+        _set("sections.1.questions.8.show_if", {"not": {"question": "surgery_region", "includes": "low_back"}}),
+        "red-flag question 'neck_swelling' may not be hidden by a `not` condition",
+        id="red-flag-hidden-by-not",
+    ),
+    pytest.param(
+        _set("sections.0.questions.1.choices.7.exclusive", True),
+        "only a multiple-choice answer can be exclusive",
+        id="exclusive-single-choice",
     ),
     pytest.param(_impossible_rule, "rule 'never' can never fire", id="never-fires"),
     pytest.param(_unused_topic, "topic 'orphan' is not used by any rule", id="unused-topic"),
@@ -280,8 +373,8 @@ BROKEN_BANKS = [
         id="question-without-spanish",
     ),
     pytest.param(
-        _set("sections.0.questions.0.hint.es", " "),
-        "sections[0].questions[0].hint.es: missing Spanish text",
+        _set("sections.1.questions.0.hint.es", " "),
+        "sections[1].questions[0].hint.es: missing Spanish text",
         id="hint-with-empty-spanish",
     ),
     pytest.param(
@@ -298,8 +391,8 @@ BROKEN_BANKS = [
         id="translation-drops-the-emergency-number",
     ),
     pytest.param(
-        _set("sections.1.questions.1.text.es", "¿Tiene una temperatura de 39 °C (100.4 °F) o más?"),
-        "sections[1].questions[1].text.es: numbers and {placeholders} differ from the English",
+        _set("sections.3.questions.5.text.es", "¿Tiene una temperatura de 39 °C (100.4 °F) o más?"),
+        "sections[3].questions[5].text.es: numbers and {placeholders} differ from the English",
         id="translation-changes-a-number",
     ),
     pytest.param(

@@ -7,31 +7,47 @@ import pytest
 from fbss_check import AnswerError, Bank, Urgency, evaluate
 from fbss_check.answers import coerce_all
 from fbss_check.engine import evaluate_answers
-from tests.conftest import EMERGENCY_SIGNS
 
-# The contract table: answering yes to each question alone gives this tier.
+# The contract table: answering yes to each question alone gives this tier (its gates unanswered).
 TIER_WHEN_YES = [
     pytest.param("bladder_control_change", "emergency", id="bladder"),
     pytest.param("bowel_control_change", "emergency", id="bowel"),
     pytest.param("saddle_numbness", "emergency", id="saddle"),
-    pytest.param("sexual_function_change", "emergency", id="sexual"),
-    pytest.param("both_legs_symptoms", "emergency", id="both-legs"),
     pytest.param("chest_pain_or_breathless", "emergency", id="chest"),
     pytest.param("very_unwell", "emergency", id="very-unwell"),
     pytest.param("serious_injury", "emergency", id="serious-injury"),
+    pytest.param("neck_swelling", "emergency", id="neck-swelling"),
+    pytest.param("breathing_noisy", "emergency", id="noisy-breathing"),
+    pytest.param("swallow_saliva", "emergency", id="saliva"),
+    pytest.param("rising_numbness", "emergency", id="rising-numbness"),
+    pytest.param("coughing_blood", "emergency", id="coughing-blood"),
+    pytest.param("fainted", "emergency", id="fainted"),
+    pytest.param("breathing_slow", "emergency", id="slow-breathing"),
+    pytest.param("pump_baclofen_signs", "emergency", id="baclofen"),
     pytest.param("new_leg_weakness", "urgent", id="leg-weakness"),
+    pytest.param("arm_weakness", "urgent", id="arm-weakness"),
     pytest.param("fever", "urgent", id="fever"),
     pytest.param("wound_problem", "urgent", id="wound"),
     pytest.param("calf_swelling", "urgent", id="calf"),
     pytest.param("headache_upright", "urgent", id="headache"),
-    pytest.param("pain_uncontrolled", "urgent", id="uncontrolled"),
+    pytest.param("pain_sudden_worse", "urgent", id="sudden-worse"),
+    pytest.param("pain_medicine_failing", "urgent", id="medicine-failing"),
     pytest.param("recent_fall_or_injury", "urgent", id="fall"),
-    pytest.param("weight_loss_or_night_pain", "soon", id="night-pain"),
-    pytest.param("numbness_tingling", "soon", id="numbness"),
-    pytest.param("mobility_limited", "soon", id="mobility"),
-    pytest.param("cancer_history", "routine", id="cancer-alone"),
-    pytest.param("sleep_poor", "routine", id="sleep"),
-    pytest.param("smoker", "routine", id="smoker"),
+    pytest.param("device_site_problem", "urgent", id="device-site"),
+    pytest.param("pump_alarm", "urgent", id="pump-alarm"),
+    pytest.param("pump_withdrawal", "urgent", id="pump-withdrawal"),
+    pytest.param("new_drowsy", "urgent", id="drowsy"),
+    pytest.param("black_poo", "urgent", id="black-poo"),
+    pytest.param("pain_after_strain", "urgent", id="fracture-risk-strain"),
+    pytest.param("night_pain", "soon", id="night-pain"),
+    pytest.param("stimulator_shocks", "soon", id="stimulator-shocks"),
+    pytest.param("stimulator_changed", "soon", id="stimulator-changed"),
+    pytest.param("rib_band_pain", "soon", id="rib-band"),
+    pytest.param("hardware_concern", "soon", id="hardware"),
+    pytest.param("cough_strain_pain", "routine", id="cough-alone"),
+    pytest.param("swallowing_hard", "routine", id="swallowing-alone"),
+    pytest.param("voice_hoarse", "routine", id="voice-alone"),
+    pytest.param("pain_persisting", "routine", id="pain-alone"),
 ]
 
 
@@ -40,20 +56,43 @@ def test_yes_alone_gives_the_tier_in_the_table(question_id: str, tier: str) -> N
     assert evaluate({question_id: True}).urgency.value == tier
 
 
+def test_the_table_covers_every_yes_no_question(bank: Bank) -> None:
+    yes_no = {q.id for q in bank.questions.values() if q.kind.value in ("yes_no", "yes_no_unsure")}
+    assert {p.values[0] for p in TIER_WHEN_YES} == yes_no
+
+
 @pytest.mark.parametrize(
     ("answers", "tier"),
     [
-        pytest.param({"pain_persisting": True, "new_level_pain": True}, "soon", id="new-level"),
-        pytest.param({"pain_persisting": True, "original_symptoms_returned": True}, "soon", id="returned"),
+        pytest.param({"pain_persisting": True, "body_changes": ["new_place"]}, "soon", id="new-level"),
+        pytest.param({"body_changes": ["old_symptoms_back"]}, "soon", id="returned"),
         pytest.param({"pain_persisting": True, "pain_trend": "worse"}, "soon", id="worse"),
         pytest.param({"pain_persisting": True, "pain_trend": "same"}, "routine", id="same"),
         pytest.param({"surgery_type": "fusion", "hardware_concern": True}, "soon", id="hardware"),
-        pytest.param({"pain_persisting": True, "weeks_since_surgery": 12}, "soon", id="12-weeks"),
-        pytest.param({"pain_persisting": True, "weeks_since_surgery": 11}, "routine", id="11-weeks"),
-        pytest.param({"pain_persisting": False, "weeks_since_surgery": 52}, "routine", id="no-pain"),
-        pytest.param({"new_leg_weakness": True, "both_legs_symptoms": True}, "emergency", id="weak-both"),
-        pytest.param({"new_leg_weakness": True, "cancer_history": True}, "emergency", id="weak-cancer"),
-        pytest.param({"new_leg_weakness": True, "cancer_history": False}, "urgent", id="weak-one"),
+        pytest.param({"pain_persisting": True, "time_since_surgery": "months_3_6"}, "soon", id="3-months"),
+        pytest.param({"pain_persisting": True, "time_since_surgery": "weeks_6_12"}, "routine", id="6-12-weeks"),
+        pytest.param({"pain_persisting": False, "time_since_surgery": "years_1_2"}, "routine", id="no-pain"),
+        pytest.param({"new_leg_weakness": True, "both_legs_change": "slow"}, "emergency", id="weak-both"),
+        pytest.param({"new_leg_weakness": True, "health_conditions": ["past_cancer"]}, "emergency", id="weak-cancer"),
+        pytest.param({"new_leg_weakness": True, "health_conditions": ["none"]}, "urgent", id="weak-one"),
+        pytest.param({"both_legs_change": "fast"}, "emergency", id="both-legs-fast"),
+        pytest.param({"both_legs_change": "slow"}, "urgent", id="both-legs-slow"),
+        pytest.param({"both_legs_change": "walking_only"}, "soon", id="both-legs-walking"),
+        pytest.param({"both_legs_change": "not_sure"}, "urgent", id="both-legs-unsure"),
+        pytest.param({"hands_clumsy": "fast"}, "emergency", id="hands-fast"),
+        pytest.param({"walking_unsteady": "slow"}, "urgent", id="walking-slow"),
+        pytest.param({"sex_changes": ["erection_trouble"]}, "emergency", id="erection"),
+        pytest.param({"sex_changes": ["dry_orgasm"], "surgery_approach": "front"}, "soon", id="dry-orgasm-front"),
+        pytest.param({"sex_changes": ["dry_orgasm"], "surgery_approach": "back"}, "emergency", id="dry-orgasm-back"),
+        pytest.param({"sex_changes": ["dry_orgasm"]}, "urgent", id="dry-orgasm-approach-unknown"),
+        pytest.param({"asq_tried": "yes"}, "urgent", id="asq-past-attempt"),
+        pytest.param({"asq_wish_dead": "yes", "asq_now": "yes"}, "emergency", id="asq-acute"),
+        pytest.param({"asq_wish_dead": "no", "asq_now": "yes"}, "emergency", id="asq-now-when-others-unanswered"),
+        pytest.param(
+            {"asq_wish_dead": "no", "asq_better_off": "no", "asq_thoughts": "no", "asq_tried": "no", "asq_now": "yes"},
+            "routine",
+            id="asq-now-hidden-when-screen-negative",
+        ),
         pytest.param({"phq4_interest": 3, "phq4_down": 0}, "soon", id="phq2-3"),
         pytest.param({"phq4_nervous": 1, "phq4_worry": 2}, "soon", id="gad2-3"),
         pytest.param({"phq4_interest": 1, "phq4_down": 1, "phq4_nervous": 1, "phq4_worry": 1}, "routine", id="phq4-4"),
@@ -64,8 +103,28 @@ def test_combinations_give_their_tier(answers: dict[str, object], tier: str) -> 
     assert evaluate(answers).urgency.value == tier
 
 
-@pytest.mark.parametrize("question_id", EMERGENCY_SIGNS[:-1])
-def test_not_sure_on_an_emergency_sign_is_urgent_and_says_what_to_do_if_worse(question_id: str) -> None:
+TIME_CRITICAL = [
+    "bladder_control_change",
+    "bowel_control_change",
+    "saddle_numbness",
+    "neck_swelling",
+    "breathing_noisy",
+    "swallow_saliva",
+    "breathing_slow",
+]
+
+
+@pytest.mark.parametrize("question_id", TIME_CRITICAL)
+def test_not_sure_on_a_sign_where_hours_matter_is_an_emergency_and_says_how_to_check(question_id: str) -> None:
+    outcome = evaluate({question_id: "unsure"})
+    assert outcome.urgency is Urgency.EMERGENCY
+    flag = next(f for f in outcome.flags if f.id == "unsure_time_critical_sign")
+    assert flag.because == (question_id,)
+    assert "check" in flag.message and "emergency" in flag.message
+
+
+@pytest.mark.parametrize("question_id", ["chest_pain_or_breathless", "very_unwell", "rising_numbness", "fainted"])
+def test_not_sure_on_another_emergency_sign_is_urgent_and_says_what_to_do_if_worse(question_id: str) -> None:
     outcome = evaluate({question_id: "unsure"})
     assert outcome.urgency is Urgency.URGENT
     flag = next(f for f in outcome.flags if f.id == "unsure_emergency_sign")
@@ -153,7 +212,9 @@ def test_to_dict_is_the_json_contract() -> None:
         pytest.param({"fever": "yes"}, 'fever: expected true, false or "unsure"', id="yes-as-text"),
         pytest.param({"serious_injury": "unsure"}, "serious_injury: expected true or false", id="no-unsure"),
         pytest.param({"peg_pain": 11}, "peg_pain: 11 is out of range", id="out-of-range"),
-        pytest.param({"weeks_since_surgery": -1}, "weeks_since_surgery: -1 is out of range", id="negative"),
+        pytest.param({"weeks_since_surgery": -1}, "weeks_since_surgery: -1 is out of range", id="negative-1x"),
+        pytest.param({"time_since_surgery": "6 months"}, "'6 months' is not a choice", id="time-as-text"),
+        pytest.param({"body_changes": ["none", "weight_loss"]}, "'none' must be chosen on its own", id="none-and-more"),
         pytest.param({"weeks_since_surgery": 2.5}, "expected a whole number", id="fraction"),
         pytest.param({"weeks_since_surgery": True}, "expected a whole number", id="bool-number"),
         pytest.param({"pain_trend": "awful"}, "'awful' is not a choice", id="bad-choice"),

@@ -7,35 +7,94 @@ from hypothesis import strategies as st
 
 from fbss_check import Flag, Urgency, default_bank, evaluate
 from fbss_check.answers import to_json
+from fbss_check.conditions import questions_in
 from fbss_check.engine import evaluate_answers, is_visible, visible_answers
-from fbss_check.model import NO, UNSURE, YES, Answer, Kind
+from fbss_check.model import NO, UNSURE, YES, Answer, Kind, Question
 from tests.conftest import EMERGENCY_SIGNS
 from tests.strategies import answer_for, answers
 
 BANK = default_bank()
 DECLARED_EMERGENCY_SIGNS = [q.id for q in BANK.questions.values() if q.red_flag is Urgency.EMERGENCY]
-RED_FLAGS_WITH_UNSURE = [
-    q.id
+# Every "not sure" answer to a question an urgent or emergency rule reads.
+NOT_SURE_ON_RED_FLAGS = [
+    (q.id, frozenset({code}) if q.kind is Kind.MULTIPLE_CHOICE else code)
     for q in BANK.questions.values()
-    if q.red_flag is not None and q.red_flag >= Urgency.URGENT and UNSURE in q.codes
+    if q.id in {question for question, _ in EMERGENCY_SIGNS}
+    or (q.red_flag is not None and q.red_flag >= Urgency.URGENT)
+    for code in q.not_sure_codes
 ]
 YES_NO = [q.id for q in BANK.questions.values() if q.kind in (Kind.YES_NO, Kind.YES_NO_UNSURE)]
 NUMERIC = [q.id for q in BANK.questions.values() if q.is_numeric]
+MULTIPLE = [q for q in BANK.questions.values() if q.kind is Kind.MULTIPLE_CHOICE]
 ANSWERS = answers(BANK)
 
 
-def test_the_bank_marks_the_eight_emergency_signs() -> None:
-    assert sorted(DECLARED_EMERGENCY_SIGNS) == sorted(EMERGENCY_SIGNS)
+def test_the_bank_declares_every_yes_no_emergency_sign_of_the_contract() -> None:
+    yes_no_signs = {q for q, answer in EMERGENCY_SIGNS if answer == YES and q in YES_NO}
+    assert sorted(DECLARED_EMERGENCY_SIGNS) == sorted(yes_no_signs)
+
+
+def _gates_left_open(answers: dict[str, Answer], question_id: str, data: st.DataObject) -> dict[str, Answer]:
+    """The answers with each gate of the question unanswered or answered "not sure"."""
+    show_if = BANK.questions[question_id].show_if
+    opened = dict(answers)
+    for gate_id in questions_in(show_if, BANK.scores) if show_if is not None else ():
+        gate = BANK.questions[gate_id]
+        choices: list[Answer | None] = [None]
+        choices += [frozenset({c}) if gate.kind is Kind.MULTIPLE_CHOICE else c for c in gate.not_sure_codes]
+        opened.pop(gate_id, None)
+        chosen = data.draw(st.sampled_from(choices))
+        if chosen is not None:
+            opened[gate_id] = chosen
+    return opened
 
 
 @given(ANSWERS, st.sampled_from(EMERGENCY_SIGNS))
-def test_any_emergency_sign_gives_emergency_whatever_else_is_answered(answers: dict[str, Answer], sign: str) -> None:
-    assert evaluate_answers(BANK, {**answers, sign: YES}).urgency is Urgency.EMERGENCY
+def test_any_emergency_sign_on_the_patients_path_gives_emergency_whatever_else_is_answered(
+    answers: dict[str, Answer], sign: tuple[str, Answer]
+) -> None:
+    question_id, answer = sign
+    given = {**answers, question_id: answer}
+    if question_id in visible_answers(BANK, given):
+        assert evaluate_answers(BANK, given).urgency is Urgency.EMERGENCY
 
 
-@given(ANSWERS, st.sampled_from(RED_FLAGS_WITH_UNSURE))
-def test_not_sure_on_a_red_flag_is_at_least_urgent(answers: dict[str, Answer], sign: str) -> None:
-    assert evaluate_answers(BANK, {**answers, sign: UNSURE}).urgency >= Urgency.URGENT
+@given(ANSWERS, st.sampled_from(EMERGENCY_SIGNS), st.data())
+def test_an_emergency_sign_is_never_hidden_when_its_gates_are_unanswered_or_not_sure(
+    answers: dict[str, Answer], sign: tuple[str, Answer], data: st.DataObject
+) -> None:
+    question_id, answer = sign
+    given = {**_gates_left_open(answers, question_id, data), question_id: answer}
+    assert evaluate_answers(BANK, given).urgency is Urgency.EMERGENCY
+
+
+@given(ANSWERS, st.sampled_from(NOT_SURE_ON_RED_FLAGS), st.data())
+def test_not_sure_on_a_red_flag_is_at_least_urgent(
+    answers: dict[str, Answer], sign: tuple[str, Answer], data: st.DataObject
+) -> None:
+    question_id, answer = sign
+    given = {**_gates_left_open(answers, question_id, data), question_id: answer}
+    assert evaluate_answers(BANK, given).urgency >= Urgency.URGENT
+
+
+@given(ANSWERS, st.sampled_from(MULTIPLE), st.data())
+@example({"surgery_region": frozenset({"neck"}), "neck_swelling": YES}, BANK.questions["surgery_region"], None)
+def test_ticking_one_more_box_never_lowers_the_tier(
+    answers: dict[str, Answer], question: Question, data: st.DataObject | None
+) -> None:
+    """A region, a device, a medicine, a risk factor or a symptom added to a checklist never lowers the tier."""
+    others = sorted(set(question.codes) - question.exclusive_codes)
+    if data is None:  # the pinned example: adding the lower back to the neck keeps the neck's signs
+        before, after = frozenset({"neck"}), frozenset({"neck", "low_back"})
+    else:
+        before = data.draw(st.one_of(st.frozensets(st.sampled_from(others)), st.just(frozenset({"none"}))))
+        if not question.exclusive_codes and before == frozenset({"none"}):
+            before = frozenset()
+        extra = data.draw(st.frozensets(st.sampled_from(others), min_size=1))
+        after = (before - question.exclusive_codes) | extra
+    lower = evaluate_answers(BANK, {**answers, question.id: before}).urgency
+    higher = evaluate_answers(BANK, {**answers, question.id: after}).urgency
+    assert higher >= lower
 
 
 @given(ANSWERS, st.sampled_from(YES_NO))

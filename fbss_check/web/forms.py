@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from fbss_check.model import Bank, Kind, Question
@@ -57,12 +57,25 @@ def _choice_field(question: Question) -> Field:
     )
 
 
+class ChosenAlone:
+    """A multiple-choice answer such as "None of these" must not be ticked with others."""
+
+    def __init__(self, question: Question) -> None:
+        self.alone = {c.code: c.label for c in question.choices if c.exclusive}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        chosen = set(field.data or ())
+        for code, label in self.alone.items():
+            if code in chosen and len(chosen) > 1:
+                raise ValidationError(_l("Choose “%(label)s” on its own, or untick it", label=label))
+
+
 def _multiple_field(question: Question) -> Field:
     message = MESSAGES[question.kind]
     return MultiCheckboxField(
         question.text,
         choices=[SelectChoice(c.code, c.label) for c in question.choices],
-        validators=[_required(question, _l("Choose at least one answer"))],
+        validators=[_required(question, _l("Choose at least one answer")), ChosenAlone(question)],
         invalid_choice_message=message,
     )
 

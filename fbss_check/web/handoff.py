@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, Signer
 
 from fbss_check.answers import AnswerError, coerce, to_json
+from fbss_check.legacy import upgrade_answers
 from fbss_check.model import Answer, Bank
 
 SALT = "fbss-check handoff"
@@ -109,7 +110,7 @@ def read_code(secret: str, bank: Bank, code: str) -> Handoff:
         raise InvalidCode(_l("this code has no valid date")) from error
     answers: dict[str, Answer] = {}
     dropped = []
-    for question_id, value in payload["a"].items():
+    for question_id, value in upgrade_answers(payload["a"]).items():
         question = bank.questions.get(question_id)
         try:
             if question is None:
