@@ -65,17 +65,20 @@ def _question_item(question: Question) -> dict[str, Any]:
 
 def _enable_when(condition: Condition) -> tuple[str, list[dict[str, Any]]]:
     """Translate a show_if into (enableBehavior, enableWhen); raise NotExpressible if FHIR cannot say it."""
-    if condition.op in ("is", "in") and condition.subject_kind == "question":
+    if condition.op in ("is", "in", "includes") and condition.subject_kind == "question":
+        # For a repeating (multiple-choice) item, FHIR's "=" holds when any chosen answer is equal.
         values = condition.value if isinstance(condition.value, frozenset) else {condition.value}
         return "any", [_when(condition.subject, "=", value) for value in sorted(values, key=str)]
+    if condition.op == "answered":
+        return "any", [{"question": condition.subject, "operator": "exists", "answerBoolean": condition.value}]
     if condition.op == "not" and condition.children[0].op in ("is", "in"):
         child = condition.children[0]
         values = child.value if isinstance(child.value, frozenset) else {child.value}
         return "all", [_when(child.subject, "!=", value) for value in sorted(values, key=str)]
-    if condition.op == "all":
+    if condition.op in ("all", "any"):
         parts = [_enable_when(child) for child in condition.children]
-        if all(behavior == "all" or len(conditions) == 1 for behavior, conditions in parts):
-            return "all", [c for _, conditions in parts for c in conditions]
+        if all(behavior == condition.op or len(conditions) == 1 for behavior, conditions in parts):
+            return condition.op, [c for _, conditions in parts for c in conditions]
     raise NotExpressible(f"show_if {condition} cannot be written as FHIR enableWhen")
 
 

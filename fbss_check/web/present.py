@@ -123,6 +123,12 @@ def tier_text(bank: Bank, urgency: Urgency, region: Region, clinic: Clinic | Non
     return {"heading": text.heading, "action": text.action.format_map(numbers)}
 
 
+def needs_crisis_line(bank: Bank, outcome: Outcome) -> bool:
+    """Whether a flag rests on an answer from a section that carries the crisis line (the suicide screen)."""
+    crisis_sections = {section.id for section in bank.sections if section.crisis_line}
+    return any(bank.questions[q].section in crisis_sections for flag in outcome.flags for q in flag.because)
+
+
 def flag_reasons(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     """Each flag with the questions and answers behind it ("because you said ...")."""
     reasons = []

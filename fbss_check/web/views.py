@@ -257,6 +257,7 @@ def warn() -> Response | str:
         outcome=outcome,
         tier=tier_text(outcome.urgency),
         reasons=[r for r in present.flag_reasons(bank, outcome) if r["flag"].urgency >= Urgency.URGENT],
+        crisis=present.needs_crisis_line(bank, outcome),
         continue_url=_target_url(target),
         **page_vars(),
     )
@@ -300,6 +301,7 @@ def _result_page(template_mode: str) -> Response | str:
         outcome=outcome,
         tier=tier_text(outcome.urgency),
         reasons=present.flag_reasons(bank, outcome),
+        crisis=present.needs_crisis_line(bank, outcome),
         scores=present.score_lines(bank, outcome),
         topics=[bank.topics[t] for t in outcome.guidance],
         sections=present.answered_sections(path),

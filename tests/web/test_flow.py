@@ -18,12 +18,21 @@ from tests.web.conftest import CALM_ANSWERS, Patient, continue_url, soup
 
 TIER_WALKS = [
     pytest.param({}, "routine", id="routine"),
-    pytest.param({"weeks_since_surgery": "30"}, "soon", id="soon-persistent-pain"),
+    pytest.param({"time_since_surgery": "months_6_12"}, "soon", id="soon-persistent-pain"),
     pytest.param({"phq4_interest": "2", "phq4_down": "2"}, "soon", id="soon-mood"),
     pytest.param({"fever": "yes"}, "urgent", id="urgent-fever"),
     pytest.param({"calf_swelling": "unsure"}, "urgent", id="urgent-not-sure"),
     pytest.param({"bladder_control_change": "yes"}, "emergency", id="emergency-bladder"),
-    pytest.param({"new_leg_weakness": "yes", "cancer_history": "yes"}, "emergency", id="emergency-weak-leg-cancer"),
+    pytest.param(
+        {"new_leg_weakness": "yes", "health_conditions": ["past_cancer"]}, "emergency", id="emergency-weak-leg-cancer"
+    ),
+    pytest.param(
+        {"surgery_region": ["neck"], "time_since_surgery": "weeks_0_2", "neck_swelling": "yes"},
+        "emergency",
+        id="emergency-neck-swelling",
+    ),
+    pytest.param({"asq_better_off": "yes", "asq_now": "no"}, "urgent", id="urgent-suicide-screen"),
+    pytest.param({"asq_wish_dead": "yes", "asq_now": "yes"}, "emergency", id="emergency-suicide-now"),
 ]
 
 
@@ -45,7 +54,7 @@ def test_a_full_walk_gives_the_tier_on_the_result_and_the_summary(
     page = soup(result)
     assert page.main is not None and page.main["id"] == "result"
     assert page.find(id="urgency-heading") is not None
-    assert "1.1.0" in page.get_text()  # the bank version
+    assert "2.0.0" in page.get_text()  # the bank version
     summary = patient.get("/summary")
     assert urgency_of(summary) == tier
     assert soup(summary).select_one(".notes-box") is not None
@@ -53,31 +62,34 @@ def test_a_full_walk_gives_the_tier_on_the_result_and_the_summary(
 
 def test_the_warning_page_comes_right_after_the_page_with_the_red_flag(patient: Patient) -> None:
     patient.start()
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
     posted = patient.answer_page("/questions/emergency_signs", {**CALM_ANSWERS, "saddle_numbness": "yes"})
-    assert posted.headers["Location"] == "/warning?next=urgent_signs"
+    assert posted.headers["Location"] == "/warning?next=your_surgery"
     warning = patient.get(posted.headers["Location"])
     assert urgency_of(warning) == "emergency"
     text = soup(warning).get_text(" ")
-    assert "Call 911" in text and "Because you said" in text and "numb between your legs" in text
-    assert continue_url(warning) == "/questions/urgent_signs"
+    assert "Call 911" in text and "Because you said" in text and "between your legs" in text
+    assert continue_url(warning) == "/questions/your_surgery"
 
 
 def test_an_urgent_sign_on_a_later_page_also_warns_and_then_continues(patient: Patient) -> None:
     patient.start()
-    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    for section in ("your_spine", "emergency_signs", "your_surgery"):
+        patient.answer_page(f"/questions/{section}", CALM_ANSWERS)
     posted = patient.answer_page("/questions/urgent_signs", {**CALM_ANSWERS, "wound_problem": "yes"})
-    assert posted.headers["Location"] == "/warning?next=your_surgery"
+    assert posted.headers["Location"] == "/warning?next=pain_details"
     assert urgency_of(patient.get(posted.headers["Location"])) == "urgent"
 
 
 def test_a_warning_is_shown_once_per_flag(patient: Patient) -> None:
     patient.start()
-    patient.answer_page("/questions/emergency_signs", {**CALM_ANSWERS, "fever": "yes"})
+    for section in ("your_spine", "emergency_signs", "your_surgery"):
+        patient.answer_page(f"/questions/{section}", CALM_ANSWERS)
     first = patient.answer_page("/questions/urgent_signs", {**CALM_ANSWERS, "fever": "yes"})
     assert first.headers["Location"].startswith("/warning")
     patient.get("/questions/urgent_signs")
     again = patient.answer_page("/questions/urgent_signs", {**CALM_ANSWERS, "fever": "yes"})
-    assert again.headers["Location"] == "/questions/your_surgery"
+    assert again.headers["Location"] == "/questions/pain_details"
 
 
 def test_changing_an_answer_drops_the_branch_the_patient_left(patient: Patient) -> None:
@@ -100,7 +112,9 @@ def test_changing_an_answer_drops_the_branch_the_patient_left(patient: Patient) 
 def test_every_change_link_on_check_your_answers_works_and_returns_there(patient: Patient) -> None:
     check = patient.walk(CALM_ANSWERS)
     links = soup(check).select("a[data-change]")
-    assert len(links) == 38  # after a fusion, with pain, every question of the bank is asked
+    # Low back, 6 to 11 weeks after a fusion, with pain: no neck, device or risk-factor questions, and
+    # the 3 signs of the first months (coughing blood, fainting, headache when upright).
+    assert len(links) == 41
     for link in links:
         url, anchor = str(link["href"]).split("#")
         page = patient.get(url)
@@ -112,21 +126,32 @@ def test_every_change_link_on_check_your_answers_works_and_returns_there(patient
 
 def test_back_links_lead_to_the_previous_page_with_answers_kept(patient: Patient) -> None:
     patient.walk(CALM_ANSWERS)
-    page = soup(patient.get("/questions/urgent_signs"))
-    assert page.select_one("a.back-link")["href"] == "/questions/emergency_signs"
-    previous = soup(patient.get("/questions/emergency_signs"))
-    assert previous.select_one("input[name=bladder_control_change][value=no]").has_attr("checked")
-    assert previous.select_one("a.back-link")["href"] == "/"
+    page = soup(patient.get("/questions/emergency_signs"))
+    assert page.select_one("a.back-link")["href"] == "/questions/your_spine"
+    assert page.select_one("input[name=bladder_control_change][value=no]").has_attr("checked")
+    first = soup(patient.get("/questions/your_spine"))
+    assert first.select_one("input[name=surgery_region][value=low_back]").has_attr("checked")
+    assert first.select_one("a.back-link")["href"] == "/"
 
 
 def test_refresh_and_double_submit_are_harmless(patient: Patient) -> None:
     patient.walk(CALM_ANSWERS)
     first = patient.answer_page("/questions/mood_sleep", CALM_ANSWERS)
+    patient.get("/questions/mood_sleep")
     second = patient.post(
         "/questions/mood_sleep",
         {
             q: CALM_ANSWERS[q]
-            for q in ("phq4_interest", "phq4_down", "phq4_nervous", "phq4_worry", "sleep_poor", "smoker")
+            for q in (
+                "phq4_interest",
+                "phq4_down",
+                "phq4_nervous",
+                "phq4_worry",
+                "asq_wish_dead",
+                "asq_better_off",
+                "asq_thoughts",
+                "asq_tried",
+            )
         },
     )
     assert first.headers["Location"] == second.headers["Location"] == "/check"
@@ -160,6 +185,7 @@ def test_missing_and_invalid_answers_show_the_error_summary(
     patient: Patient, data: dict[str, str], message: str, href: str
 ) -> None:
     patient.start()
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
     answers = {q: v for q, v in CALM_ANSWERS.items() if q not in ("bladder_control_change", "serious_injury")}
     page = patient.get("/questions/emergency_signs")
     response = patient.post(
@@ -177,33 +203,59 @@ def test_missing_and_invalid_answers_show_the_error_summary(
 
 
 @pytest.mark.parametrize(
-    ("weeks", "message"),
+    ("count", "message"),
     [
         pytest.param("", "Enter a whole number, such as 6", id="empty"),
         pytest.param("six", "Enter a whole number using digits only, such as 6", id="words"),
         pytest.param("3.5", "Enter a whole number using digits only, such as 6", id="fraction"),
-        pytest.param("-2", "Enter a number from 0 to 2600 weeks", id="negative"),
-        pytest.param("99999", "Enter a number from 0 to 2600 weeks", id="too-big"),
+        pytest.param("0", "Enter a number from 1 to 20", id="zero"),
+        pytest.param("99999", "Enter a number from 1 to 20", id="too-big"),
     ],
 )
-def test_a_bad_number_is_explained(patient: Patient, weeks: str, message: str) -> None:
+def test_a_bad_number_is_explained(patient: Patient, count: str, message: str) -> None:
     patient.start()
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
     patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
-    patient.answer_page("/questions/urgent_signs", CALM_ANSWERS)
-    response = patient.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "weeks_since_surgery": weeks})
+    response = patient.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "operations_count": count})
     assert response.status_code == 200
     summary = soup(response).select_one(".error-summary")
     assert summary is not None
     assert [str(a.contents[0]) for a in summary.select("a")] == [message]
-    assert summary.select_one("a")["href"] == "#weeks_since_surgery"
+    assert summary.select_one("a")["href"] == "#operations_count"
+
+
+def test_none_of_these_cannot_be_ticked_with_another_answer(patient: Patient) -> None:
+    patient.start()
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
+    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    response = patient.answer_page(
+        "/questions/your_surgery", {**CALM_ANSWERS, "devices_medicines": ["none", "blood_thinner"]}
+    )
+    assert response.status_code == 200
+    summary = soup(response).select_one(".error-summary")
+    assert summary is not None
+    assert [a.get_text() for a in summary.select("a")][0].startswith("Choose “None of these” on its own, or untick it")
+    assert soup(response).select_one("input[name=devices_medicines][value=blood_thinner]").has_attr("checked")
+
+
+def test_the_first_page_asks_where_and_when_and_not_sure_shows_every_sign(patient: Patient) -> None:
+    patient.start()
+    page = patient.get("/questions/your_spine")
+    assert patient.shown_fields(page) == ["surgery_region", "time_since_surgery"]
+    patient.answer_page("/questions/your_spine", {"surgery_region": ["not_sure"], "time_since_surgery": "not_sure"})
+    shown = patient.shown_fields(patient.get("/questions/emergency_signs"))
+    assert {"neck_swelling", "breathing_noisy", "swallow_saliva", "coughing_blood", "fainted"} <= set(shown)
+    patient.answer_page("/questions/your_spine", {"surgery_region": ["low_back"], "time_since_surgery": "years_2_plus"})
+    shown = patient.shown_fields(patient.get("/questions/emergency_signs"))
+    assert not {"neck_swelling", "hands_clumsy", "coughing_blood", "fainted"} & set(shown)
 
 
 def test_skipping_ahead_by_address_leads_back_to_the_first_unanswered_page(patient: Patient) -> None:
     patient.start()
-    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
     for url in ("/questions/treatments", "/check", "/result", "/summary"):
         response = patient.get(url)
-        assert response.headers["Location"] == "/questions/urgent_signs", url
+        assert response.headers["Location"] == "/questions/emergency_signs", url
 
 
 def test_a_page_hidden_by_earlier_answers_redirects(patient: Patient) -> None:
@@ -270,10 +322,10 @@ def test_the_start_page_says_what_this_is_and_starts_with_a_button(client: Flask
 
 def test_question_pages_have_fieldsets_legends_hints_and_progress(patient: Patient) -> None:
     patient.start()
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
     page = soup(patient.get("/questions/emergency_signs"))
-    assert "Step 1 of 6" in page.get_text()  # the pain-score page joins once pain is reported
     fieldsets = page.select("fieldset")
-    assert len(fieldsets) == 8
+    assert len(fieldsets) == 10  # low back, 6 to 11 weeks: the 8 signs for everyone and 2 of the first months
     for fieldset in fieldsets:
         assert fieldset.legend is not None and fieldset.legend.get_text(strip=True)
     hint = page.find(id="bladder_control_change-hint")
@@ -288,7 +340,16 @@ def test_the_mood_page_and_the_result_show_the_crisis_line(patient: Patient) -> 
     patient.walk(CALM_ANSWERS)
     for url in ("/questions/mood_sleep", "/result"):
         text = soup(patient.get(url)).get_text(" ")
-        assert "988" in text and "do not ask about thoughts of self-harm" in text, url
+        assert "988" in text and "even when this check finds no warning sign" in text, url
+
+
+def test_a_positive_suicide_screen_asks_about_right_now_with_the_crisis_line_on_that_page(patient: Patient) -> None:
+    warning = patient.walk({**CALM_ANSWERS, "asq_thoughts": "yes"}, stop_at_warning=True)
+    assert urgency_of(warning) == "urgent"
+    assert "988" in soup(warning).get_text(" ")
+    page = patient.get(continue_url(warning))
+    assert patient.shown_fields(page) == ["asq_now"]
+    assert "988" in soup(page).get_text(" ")
 
 
 def test_the_result_explains_each_flag_and_score(patient: Patient) -> None:
@@ -306,8 +367,8 @@ def test_the_summary_groups_every_answer_by_section(patient: Patient) -> None:
     answers = page.select_one(".answers")
     assert answers is not None
     headings = [h.get_text() for h in answers.select("h3")]
-    assert headings[0] == "Signs that need help now" and len(headings) == 7
-    assert len(answers.select(".answer-row")) == 38
+    assert headings[0] == "Your operation" and len(headings) == 8
+    assert len(answers.select(".answer-row")) == 41
 
 
 def test_the_region_sets_the_emergency_numbers() -> None:
@@ -341,8 +402,9 @@ def test_an_unknown_page_is_a_friendly_404(client: FlaskClient, url: str) -> Non
 
 def test_a_post_without_a_csrf_token_is_a_friendly_page_and_keeps_the_answers(patient: Patient) -> None:
     patient.start()
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
     patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
-    response = patient.client.post("/questions/urgent_signs", data={"fever": "yes"})
+    response = patient.client.post("/questions/your_surgery", data={"pain_persisting": "yes"})
     assert response.status_code == 400
     assert "Your answers so far are kept" in response.get_data(as_text=True)
     page = soup(patient.get("/questions/emergency_signs"))
@@ -350,7 +412,7 @@ def test_a_post_without_a_csrf_token_is_a_friendly_page_and_keeps_the_answers(pa
 
 
 def test_each_next_step_links_to_its_topic_page_with_sources(patient: Patient) -> None:
-    patient.walk({**CALM_ANSWERS, "weeks_since_surgery": "30", "treatments_tried": ["injections"]})
+    patient.walk({**CALM_ANSWERS, "time_since_surgery": "months_6_12", "treatments_tried": ["injections"]})
     links = soup(patient.get("/result")).select("[data-topic] a")
     assert len(links) >= 5
     for link in links:
@@ -362,3 +424,9 @@ def test_each_next_step_links_to_its_topic_page_with_sources(patient: Patient) -
 
 def test_an_unknown_topic_is_a_404(client: FlaskClient) -> None:
     assert client.get("/topics/snake_oil").status_code == 404
+
+
+def test_the_typical_low_back_patient_answers_no_more_questions_than_under_bank_1(patient: Patient) -> None:
+    """Six months after a lumbar fusion, still in pain, no warning sign: 38 questions, as under bank 1.1."""
+    check = patient.walk({**CALM_ANSWERS, "time_since_surgery": "months_6_12"})
+    assert len(soup(check).select("a[data-change]")) <= 38

@@ -82,8 +82,8 @@ def test_healthz_reports_the_bank(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.json == {
         "status": "ok",
-        "bank_version": "1.1.0",
-        "review_date": "2026-11-22",
+        "bank_version": "2.0.0",
+        "review_date": "2026-11-25",
         "languages": ["en", "es"],
     }
 
@@ -134,7 +134,7 @@ def test_the_access_log_has_one_line_per_request_and_no_answers(
     app: Flask, access_lines: list[str], walked: Patient
 ) -> None:
     access_lines.clear()
-    walked.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "weeks_since_surgery": "1777"})
+    walked.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "operations_count": "17"})
     walked.client.get("/warning?next=check")
     walked.client.get("/r/SECRETSHARECODE")
     assert len(access_lines) == 4
@@ -145,12 +145,12 @@ def test_the_access_log_has_one_line_per_request_and_no_answers(
     text = "\n".join(access_lines)
     cookie = walked.client.get_cookie("session")
     assert cookie is not None
-    for secret in ("1777", "SECRETSHARECODE", cookie.value[:20], "csrf", "fusion", "yes"):
+    for secret in ("=17", "SECRETSHARECODE", cookie.value[:20], "csrf", "fusion", "yes"):
         assert secret not in text
 
 
 def test_a_stale_csrf_token_shows_a_friendly_page_and_keeps_answers(walked: Patient) -> None:
-    response = walked.client.post("/questions/mood_sleep", data={"csrf_token": "stale", "smoker": "yes"})
+    response = walked.client.post("/questions/mood_sleep", data={"csrf_token": "stale", "phq4_down": "3"})
     assert response.status_code == 400
     assert "Your answers so far are kept" in response.get_data(as_text=True)
     assert walked.client.get("/result").status_code == 200

@@ -46,13 +46,13 @@ def test_every_page_offers_the_other_language_and_the_choice_is_kept(patient: Pa
     assert html_lang(first) == "es"
     assert SPANISH.sections[0].title in soup(first).h1.get_text()
     # The choice outranks the browser's language, and the page links back to English.
-    again = patient.client.get("/questions/emergency_signs", headers={"Accept-Language": "en"})
+    again = patient.client.get("/questions/your_spine", headers={"Accept-Language": "en"})
     assert html_lang(again) == "es"
     link = soup(again).select_one(".language-switch a[data-language='en']")
     assert link is not None and link["lang"] == "en" and link.get_text() == "English"
     back = patient.get(str(link["href"]))
-    assert back.headers["Location"] == "/questions/emergency_signs"  # back to the same page
-    assert html_lang(patient.get("/questions/emergency_signs")) == "en"
+    assert back.headers["Location"] == "/questions/your_spine"  # back to the same page
+    assert html_lang(patient.get("/questions/your_spine")) == "en"
 
 
 def test_the_language_link_never_leaves_the_site(client: FlaskClient) -> None:
@@ -129,6 +129,7 @@ def test_the_spanish_crisis_line_is_still_988(patient: Patient) -> None:
 def test_errors_are_explained_in_spanish(patient: Patient) -> None:
     patient.choose_language("es")
     patient.start()
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
     page = patient.post("/questions/emergency_signs", {"bladder_control_change": "maybe"})
     assert page.status_code == 200
     document = soup(page)
@@ -137,8 +138,7 @@ def test_errors_are_explained_in_spanish(patient: Patient) -> None:
     assert summary is not None and "Hay un problema" in summary.get_text()
     assert "Elija sí, no o no estoy seguro" in summary.get_text()
     patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
-    patient.answer_page("/questions/urgent_signs", CALM_ANSWERS)
-    number = patient.post("/questions/your_surgery", {**CALM_ANSWERS, "weeks_since_surgery": "doce"})
+    number = patient.post("/questions/your_surgery", {**CALM_ANSWERS, "operations_count": "doce"})
     assert "Escriba un número entero usando solo dígitos" in soup(number).select_one(".error-summary").get_text()
 
 
@@ -174,8 +174,7 @@ def test_the_fhir_resources_in_spanish_validate_and_carry_the_spanish_text(patie
     patient.walk(CALM_ANSWERS)
     response = QuestionnaireResponse.model_validate_json(patient.get("/fhir/QuestionnaireResponse").get_data())
     assert response.language == "es"
-    first = response.item[0].item[0]
-    assert first.linkId == "bladder_control_change"
+    first = next(item for group in response.item for item in group.item if item.linkId == "bladder_control_change")
     assert first.text == SPANISH.questions["bladder_control_change"].text
     assert first.answer[0].valueCoding.code == "no"
     questionnaire = Questionnaire.model_validate_json(patient.get("/fhir/Questionnaire").get_data())
