@@ -234,7 +234,8 @@ def test_none_of_these_cannot_be_ticked_with_another_answer(patient: Patient) ->
     assert response.status_code == 200
     summary = soup(response).select_one(".error-summary")
     assert summary is not None
-    assert [a.get_text() for a in summary.select("a")][0].startswith("Choose “None of these” on its own, or untick it")
+    links = [a.get_text() for a in summary.select("a")]
+    assert len(links) == 1 and links[0].startswith("Choose “None of these” on its own, or untick it")
     assert soup(response).select_one("input[name=devices_medicines][value=blood_thinner]").has_attr("checked")
 
 
