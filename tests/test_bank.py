@@ -437,3 +437,12 @@ def test_a_missing_file_is_a_bank_error(tmp_path: Path) -> None:
 def test_a_valid_copy_loads_and_evaluates(raw_bank: dict[str, Any]) -> None:
     bank = parse_bank(raw_bank)
     assert evaluate({"fever": True}, bank).urgency.value == "urgent"
+
+
+def test_the_cauda_equina_hints_say_a_sign_counts_whatever_the_cause(bank: Bank) -> None:
+    assert "counts even if you think it is your prostate, your period or your tablets" in (
+        bank.questions["bladder_control_change"].hint
+    )
+    assert "whatever you think the cause is" in bank.questions["bowel_control_change"].hint
+    assert "even if only one side" in bank.questions["saddle_numbness"].hint
+    assert "Answer yes even if you think something else is the cause" in bank.sections[1].intro

@@ -26,8 +26,9 @@ def every_page(page: Page, base_url: str, language: str = "en") -> Iterator[str]
     # An urgent warning: no emergency signs, a fever.
     page.goto(base_url + "/")
     page.locator(START).click()
-    answer_with_mouse(page, CALM_ANSWERS)
-    page.locator(CONTINUE).click()
+    for _ in ("your_spine", "emergency_signs", "your_surgery"):
+        answer_with_mouse(page, CALM_ANSWERS)
+        page.locator(CONTINUE).click()
     answer_with_mouse(page, {**CALM_ANSWERS, "fever": "yes"})
     page.locator(CONTINUE).click()
     yield "warning urgent"

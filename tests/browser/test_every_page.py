@@ -73,5 +73,5 @@ def test_every_page_is_accessible_and_fits(browser: Browser, live_server: str, v
         "summary",
         "errors emergency_signs",
     } <= set(names)
-    assert len([n for n in names if n.startswith("question ")]) == 7
+    assert len([n for n in names if n.startswith("question ")]) == 8
     assert not problems, "\n".join(problems)

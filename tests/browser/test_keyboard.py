@@ -25,9 +25,9 @@ FOCUSED = """() => {
 
 KEYBOARD_WALKS = [
     pytest.param({}, "routine", id="routine"),
-    pytest.param({"weeks_since_surgery": "30"}, "soon", id="soon"),
+    pytest.param({"time_since_surgery": "months_6_12"}, "soon", id="soon"),
     pytest.param({"headache_upright": "yes"}, "urgent", id="urgent"),
-    pytest.param({"both_legs_symptoms": "yes"}, "emergency", id="emergency"),
+    pytest.param({"both_legs_change": "fast"}, "emergency", id="emergency"),
 ]
 
 

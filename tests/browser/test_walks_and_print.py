@@ -27,12 +27,12 @@ HEAVY = {
     "bladder_control_change": "yes",
     "fever": "unsure",
     "calf_swelling": "yes",
-    "weeks_since_surgery": "40",
+    "time_since_surgery": "months_6_12",
     "pain_trend": "worse",
-    "new_level_pain": "yes",
+    "body_changes": ["new_place"],
     "phq4_interest": "3",
     "phq4_down": "2",
-    "smoker": "yes",
+    "health_conditions": ["smoker"],
     "treatments_tried": ["physical_therapy", "medication", "injections"],
 }
 
