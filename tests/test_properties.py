@@ -49,6 +49,12 @@ def _gates_left_open(answers: dict[str, Answer], question_id: str, data: st.Data
     return opened
 
 
+def _tier_with_gates_open(answers: dict[str, Answer], sign: tuple[str, Answer], data: st.DataObject) -> Urgency:
+    """The tier when the sign is given and each of its gates is left unanswered or answered "not sure"."""
+    question_id, answer = sign
+    return evaluate_answers(BANK, {**_gates_left_open(answers, question_id, data), question_id: answer}).urgency
+
+
 @given(ANSWERS, st.sampled_from(EMERGENCY_SIGNS))
 def test_any_emergency_sign_on_the_patients_path_gives_emergency_whatever_else_is_answered(
     answers: dict[str, Answer], sign: tuple[str, Answer]
@@ -63,18 +69,14 @@ def test_any_emergency_sign_on_the_patients_path_gives_emergency_whatever_else_i
 def test_an_emergency_sign_is_never_hidden_when_its_gates_are_unanswered_or_not_sure(
     answers: dict[str, Answer], sign: tuple[str, Answer], data: st.DataObject
 ) -> None:
-    question_id, answer = sign
-    given = {**_gates_left_open(answers, question_id, data), question_id: answer}
-    assert evaluate_answers(BANK, given).urgency is Urgency.EMERGENCY
+    assert _tier_with_gates_open(answers, sign, data) is Urgency.EMERGENCY
 
 
 @given(ANSWERS, st.sampled_from(NOT_SURE_ON_RED_FLAGS), st.data())
 def test_not_sure_on_a_red_flag_is_at_least_urgent(
     answers: dict[str, Answer], sign: tuple[str, Answer], data: st.DataObject
 ) -> None:
-    question_id, answer = sign
-    given = {**_gates_left_open(answers, question_id, data), question_id: answer}
-    assert evaluate_answers(BANK, given).urgency >= Urgency.URGENT
+    assert _tier_with_gates_open(answers, sign, data) >= Urgency.URGENT
 
 
 @given(ANSWERS, st.sampled_from(MULTIPLE), st.data())
