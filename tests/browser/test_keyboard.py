@@ -168,5 +168,5 @@ def test_focus_moves_to_the_error_summary_when_there_are_errors(page: Page, live
     keys.tab_to(lambda f: f["tag"] == "a", "the first error link", limit=1)
     page.keyboard.press("Enter")
     # Following a link to a fragment is asynchronous: wait for it (fails after the timeout if it never comes).
-    page.wait_for_url(re.compile(r".*#bladder_control_change-0$"))
-    assert page.url.endswith("#bladder_control_change-0")
+    page.wait_for_url(re.compile(r".*#surgery_region-0$"))
+    assert page.url.endswith("#surgery_region-0")
