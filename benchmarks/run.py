@@ -97,7 +97,12 @@ def free_port() -> int:
 
 
 def start_gunicorn(target: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SECRET_KEY": secrets.token_hex(32), "WEB_CONCURRENCY": str(workers)}
+    env = {
+        **os.environ,
+        "SECRET_KEY": secrets.token_hex(32),
+        "FBSS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+    }
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),

@@ -62,7 +62,9 @@ def _said(question_id: str, value: Any) -> str | None:
 def _time_band(weeks: Any) -> str | None:
     if weeks is None:
         return None
-    if isinstance(weeks, bool) or not isinstance(weeks, int | float) or not float(weeks).is_integer():
+    if isinstance(weeks, bool) or not isinstance(weeks, int | float):
+        raise AnswerError("weeks_since_surgery", f"expected a whole number, got {weeks!r}")
+    if isinstance(weeks, float) and not weeks.is_integer():
         raise AnswerError("weeks_since_surgery", f"expected a whole number, got {weeks!r}")
     if not 0 <= weeks <= 2600:
         raise AnswerError("weeks_since_surgery", f"{int(weeks)} is out of range; expected 0 to 2600")

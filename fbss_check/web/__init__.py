@@ -14,7 +14,7 @@ from flask import Flask, render_template
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
@@ -27,6 +27,7 @@ from .forms import build_forms
 ROOT = Path(__file__).resolve().parent.parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger(__name__)
+SESSION_LIFETIME = timedelta(hours=2)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -40,10 +41,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         FBSS_BANK=os.environ.get("FBSS_BANK", str(DEFAULT_BANK_PATH)),
         FBSS_CLINICS=os.environ.get("FBSS_CLINICS"),
         FBSS_PROXY_HOPS=int(os.environ.get("FBSS_PROXY_HOPS", "0") or 0),
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=2),
+        FBSS_PUBLIC_URL=os.environ.get("FBSS_PUBLIC_URL"),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session cookie
+        # A page's token lasts as long as a session left alone does: a patient who waits longer
+        # has lost the session too, and the expired page keeps what was saved.
+        WTF_CSRF_TIME_LIMIT=int(SESSION_LIFETIME.total_seconds()),
         WTF_CSRF_SSL_STRICT=False,  # the token and SameSite cookies guard forms; no Referer is sent
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_PARTS=200,
@@ -113,6 +117,11 @@ def _register_errors(app: Flask) -> None:
                 "Go back, reload the page, and send it again."
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def wrong_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # A Host that is not FBSS_PUBLIC_URL's: no page of ours (its links would need a host).
+        return "This address is not served here.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

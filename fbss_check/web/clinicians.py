@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, render_template
 from flask_babel import gettext
 
 from fbss_check import fhir
@@ -19,6 +19,7 @@ from . import present
 from .handoff import InvalidCode, read_code
 from .language import AUTONYMS, LANGUAGE_NAMES
 from .present import qr_svg
+from .security import external_url
 from .views import current_bank, finished_path, page_vars, questionnaire, share_link
 
 bp = Blueprint("clinicians", __name__)
@@ -76,7 +77,7 @@ def overview() -> str:
     }
     sources = sorted({s for t in bank.topics.values() for s in t.sources} | set(bank.sources))
     clinics = [
-        {"clinic": clinic, "url": url_for("questionnaire.start_for_clinic", slug=clinic.slug, _external=True)}
+        {"clinic": clinic, "url": external_url("questionnaire.start_for_clinic", slug=clinic.slug)}
         for clinic in q.clinics.values()
     ]
     for item in clinics:
@@ -100,7 +101,7 @@ def poster(slug: str) -> str:
     clinic = questionnaire().clinics.get(slug)
     if clinic is None:
         abort(404)
-    url = url_for("questionnaire.start_for_clinic", slug=clinic.slug, _external=True)
+    url = external_url("questionnaire.start_for_clinic", slug=clinic.slug)
     return render_template(
         "poster.html",
         poster_clinic=clinic,

@@ -11,6 +11,7 @@ from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipl
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from fbss_check.answers import AnswerError, coerce
 from fbss_check.model import Bank, Kind, Question
 
 # One plain message a kind, shown above the question and in the error summary; translated when
@@ -26,10 +27,28 @@ MESSAGES: dict[Kind, Any] = {
 
 
 class MultiCheckboxField(SelectMultipleField):
-    """A multiple-choice question shown as checkboxes."""
+    """A multiple-choice question shown as checkboxes; a box sent twice counts once."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(list(dict.fromkeys(valuelist)))
+
+
+class FitsTheQuestion:
+    """The last check on every field: the answer is one the engine accepts (never a 500 later)."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data is None or field.data == []:
+            return
+        try:
+            coerce(self.question, field.data, "codes")
+        except AnswerError as error:
+            raise ValidationError(MESSAGES.get(self.question.kind, _l("Check this answer"))) from error
 
 
 def _required(question: Question, message: str) -> InputRequired | Optional:
@@ -122,7 +141,9 @@ def build_forms(bank: Bank) -> dict[str, type[FlaskForm]]:
             pass
 
         for question in bank.section_questions(section.id):
-            setattr(SectionForm, question.id, FIELD_FACTORIES[question.kind](question))
+            field = FIELD_FACTORIES[question.kind](question)
+            field.kwargs["validators"] = [*field.kwargs["validators"], FitsTheQuestion(question)]
+            setattr(SectionForm, question.id, field)
         SectionForm.__name__ = f"{section.id.title().replace('_', '')}Form"
         forms[section.id] = SectionForm
     return forms

@@ -100,7 +100,7 @@ def read_code(secret: str, bank: Bank, code: str) -> Handoff:
         raw = base64.urlsafe_b64decode(packed + b"=" * (-len(packed) % 4))
         text = unpacker.decompress(raw, 64 * 1024)
         payload: Any = json.loads(text)
-    except (BadData, UnicodeError, ValueError, zlib.error) as error:
+    except (BadData, UnicodeError, ValueError, RecursionError, zlib.error) as error:
         raise InvalidCode(_l("this code was changed, cut short, or not made here")) from error
     if not isinstance(payload, dict) or payload.get("f") != FORMAT or not isinstance(payload.get("a"), dict):
         raise InvalidCode(_l("this code is in a format this app does not read"))
@@ -108,16 +108,20 @@ def read_code(secret: str, bank: Bank, code: str) -> Handoff:
         made_on = date.fromisoformat(str(payload.get("d")))
     except ValueError as error:
         raise InvalidCode(_l("this code has no valid date")) from error
+    try:
+        upgraded = upgrade_answers(payload["a"])
+    except (TypeError, ValueError, AttributeError, RecursionError, OverflowError) as error:
+        raise InvalidCode(_l("this code is in a format this app does not read")) from error
     answers: dict[str, Answer] = {}
     dropped = []
-    for question_id, value in upgrade_answers(payload["a"]).items():
+    for question_id, value in upgraded.items():
         question = bank.questions.get(question_id)
         try:
             if question is None:
                 raise AnswerError(question_id, "no longer asked")
             answers[question_id] = coerce(question, value, "json")
-        except AnswerError:
-            dropped.append(f"{question_id}: {value!r}")
+        except (AnswerError, TypeError, RecursionError, OverflowError):
+            dropped.append(f"{question_id}: {str(value)[:40]}")
     clinic, language = payload.get("c"), payload.get("l")
     return Handoff(
         answers,

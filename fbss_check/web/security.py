@@ -8,10 +8,12 @@ import mimetypes
 import re
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import rcssmin
-from flask import Flask, Request, abort, g, request, url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, abort, current_app, g, request, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -30,6 +32,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 ASSET_MAX_AGE = 365 * 24 * 3600
 WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "please-change-me", "test"}
 MIN_KEY_LENGTH = 32
+MAX_FORM_FIELDS = 200  # url-encoded fields in one form post (a question page has at most 30 or so)
+SESSION_KEYS_OF_TEXT = ("csrf_token", "clinic", "language")  # read as text by Flask-WTF and the views
 
 access_log = logging.getLogger("fbss_check.access")
 
@@ -50,11 +54,83 @@ def check_secret_key(app: Flask) -> None:
         )
 
 
+def check_public_url(app: Flask) -> None:
+    """FBSS_PUBLIC_URL is the address patients use (https://check.example.org): every link and QR
+    code that leaves the site is built from it, and requests for any other host are refused.
+    Required outside debug and testing, where links would otherwise follow the Host header."""
+    url = app.config.get("FBSS_PUBLIC_URL") or ""
+    if not url:
+        if app.debug or app.testing:
+            return
+        raise ConfigError(
+            "FBSS_PUBLIC_URL is missing: set it to the address patients use, e.g. "
+            "export FBSS_PUBLIC_URL=https://check.example.org"
+        )
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 (a bad port raises here)
+    except ValueError as error:
+        raise ConfigError(f"FBSS_PUBLIC_URL {url!r} is not a web address: {error}") from error
+    if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
+        raise ConfigError(
+            f"FBSS_PUBLIC_URL {url!r} must be http:// or https:// and a host name, e.g. https://check.example.org"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigError(f"FBSS_PUBLIC_URL {url!r} must be only the scheme and host, e.g. https://check.example.org")
+    app.config["FBSS_PUBLIC_URL"] = f"{parts.scheme}://{parts.netloc}"
+    app.config["TRUSTED_HOSTS"] = [host]
+    if parts.scheme == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """A full link for outside the site (a share link, a clinic link, a QR code): from
+    FBSS_PUBLIC_URL, never from the request's Host header."""
+    public = current_app.config.get("FBSS_PUBLIC_URL")
+    if public:
+        return f"{public}{url_for(endpoint, **values)}"
+    return url_for(endpoint, _external=True, **values)  # debug and tests only
+
+
+MAX_SESSION_DEPTH = 6  # the app's own cookie nests 3 deep (session, answers, a list of codes)
+
+
+def _shallow(value: Any, depth: int = 0) -> bool:
+    """True when the value nests no deeper than the app's own session ever does."""
+    if depth > MAX_SESSION_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _shallow(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_shallow(v, depth + 1) for v in value)
+    return True
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is marked Secure whenever the request came over HTTPS."""
+    """The session cookie is marked Secure whenever the request came over HTTPS, and any cookie
+    that cannot be read as this app writes it (even one signed with the key) is no session."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        try:
+            opened = super().open_session(app, request)
+        except (RecursionError, TypeError, ValueError, AttributeError, KeyError):
+            return self.session_class()
+        if opened is None:
+            return None
+        if not _shallow(dict(opened)) or any(not isinstance(opened.get(key, ""), str) for key in SESSION_KEYS_OF_TEXT):
+            return self.session_class()
+        return opened
+
+
+def limit_form_fields() -> None:
+    """Werkzeug limits multipart forms by parts but url-encoded ones only by size: count them too."""
+    url_encoded = request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded"
+    if url_encoded and request.get_data(cache=True).count(b"&") >= MAX_FORM_FIELDS:
+        abort(413)
 
 
 def add_security_headers(response: Response) -> Response:
@@ -73,9 +149,38 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+# A share code in a path (/r/<code>, also percent-encoded as in ?next=%2Fr%2F<code>), and any
+# bare token shaped like one (base64url, a dot, a base64url signature).
+SHARE_CODE = re.compile(r"(/|%2[Ff])r(/|%2[Ff])[^\s'\"?#&/]+|[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}")
+
+
+def redact(text: str) -> str:
+    """The text with every share code replaced by `/r/<code>` (or `<code>` for a bare one)."""
+    return SHARE_CODE.sub(lambda m: "/r/<code>" if m.group(1) else "<code>", text)
+
+
+class RedactShareCodes(logging.Filter):
+    """Rewrites each record, its arguments and any traceback, with share codes hidden."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            message += "\n" + record.exc_text
+            record.exc_text = None
+        if record.stack_info:
+            message += "\n" + record.stack_info
+            record.stack_info = None
+        record.msg = redact(message)
+        record.args = None
+        return True
+
+
 def loggable_path(req: Request) -> str:
     """The path without its query string, with any share code replaced."""
-    return re.sub(r"^/r/[^/]+", "/r/<code>", req.path)
+    return redact(req.path)
 
 
 def start_timer() -> None:
@@ -124,16 +229,19 @@ class Assets:
 def install(app: Flask, static_folder: Path) -> None:
     """Wire every production safeguard into the app."""
     check_secret_key(app)
+    check_public_url(app)
     app.session_interface = SessionInterface()
     assets = Assets(static_folder)
     app.add_url_rule("/assets/<path:filename>", "asset", assets.serve)
     app.jinja_env.globals["asset_url"] = lambda filename: url_for("asset", filename=assets.url_name(filename))
     app.before_request(start_timer)
+    app.before_request(limit_form_fields)
     app.after_request(add_security_headers)
     app.after_request(log_request)
     if not access_log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        handler.addFilter(RedactShareCodes())
         access_log.addHandler(handler)
         access_log.setLevel(logging.INFO)
         access_log.propagate = False

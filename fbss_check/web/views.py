@@ -22,6 +22,7 @@ from . import present
 from .forms import MESSAGES, ActionForm
 from .handoff import make_code
 from .language import current_language
+from .security import external_url
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -323,7 +324,7 @@ def share_link(path: PatientPath) -> tuple[str, Any]:
         date.today(),
         current_language(),
     )
-    url = url_for("clinicians.clinician_view", code=code, _external=True)
+    url = external_url("clinicians.clinician_view", code=code)
     return url, present.qr_image(url, gettext("QR code of your share link"))
 
 

@@ -36,8 +36,15 @@ AXE = Axe()
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The app served on a free port of 127.0.0.1 for the whole session, stopped at the end."""
-    app = create_app({"SECRET_KEY": "browser-test-secret-key-not-for-production", "TESTING": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, lambda environ, start_response: [], threaded=True)
+    # The app is made once the port is known: its public address is where it is served.
+    server.app = create_app(
+        {
+            "SECRET_KEY": "browser-test-secret-key-not-for-production",
+            "TESTING": False,
+            "FBSS_PUBLIC_URL": f"http://127.0.0.1:{server.server_port}",
+        }
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

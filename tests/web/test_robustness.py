@@ -3,17 +3,22 @@ and the answers already given survive."""
 
 from __future__ import annotations
 
+import base64
+import json
+import zlib
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from itsdangerous import Signer, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from fbss_check import default_bank
 from fbss_check.web import create_app
+from fbss_check.web.handoff import DICTIONARY_1, SALT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 
 APP = create_app({"TESTING": True, "SECRET_KEY": "robustness-tests-secret-key-0123456789"})
@@ -193,4 +198,216 @@ def test_the_language_link_never_redirects_off_site_and_keeps_the_answers(target
     # As a browser reads it: tabs and newlines dropped, a backslash taken for a slash.
     seen = urlsplit(urljoin("http://localhost/", location.replace("\\", "/").replace("\t", "").replace("\n", "")))
     assert seen.netloc == "localhost", location
+    answers_survive(patient)
+
+
+# --- Signed but malicious: made with the app's own key, as an insider or a leaked key could. ---
+
+SIGNED_ROUTES = [
+    *("/", "/questions/your_spine", "/questions/mood_sleep", "/warning", "/check", "/result", "/summary"),
+    *("/share", "/clinicians", "/fhir/QuestionnaireResponse", "/session-expired", "/language/es?next=/"),
+]
+
+
+class Nested:
+    """JSON nested `depth` levels deep, written out as text (json.dumps itself would overflow)."""
+
+    def __init__(self, depth: int, as_list: bool = False) -> None:
+        self.depth, self.as_list = depth, as_list
+
+    def json(self) -> str:
+        return (
+            ("[" * self.depth + "1" + "]" * self.depth)
+            if self.as_list
+            else ('{"a":' * self.depth + "1" + "}" * self.depth)
+        )
+
+
+def nested(depth: int, as_list: bool = False) -> Nested:
+    return Nested(depth, as_list)
+
+
+def to_json(value: Any) -> str:
+    """JSON text of a value that may hold Nested parts."""
+    if isinstance(value, Nested):
+        return value.json()
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{to_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(to_json(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+class RawJSON:
+    """A serializer for itsdangerous that signs JSON text as it is."""
+
+    @staticmethod
+    def dumps(text: str) -> str:
+        return text
+
+    @staticmethod
+    def loads(text: str) -> Any:
+        return json.loads(text)
+
+
+def signed_cookie(value: Any) -> str:
+    """A session cookie signed exactly as Flask signs one, around any JSON."""
+    interface = APP.session_interface
+    serializer = URLSafeTimedSerializer(
+        APP.secret_key,  # type: ignore[arg-type]
+        salt=interface.salt,  # type: ignore[attr-defined]
+        serializer=RawJSON,
+        signer_kwargs={"key_derivation": interface.key_derivation, "digest_method": interface.digest_method},  # type: ignore[attr-defined]
+    )
+    return str(serializer.dumps(to_json(value)))
+
+
+def every_route_is_friendly(cookie: str) -> None:
+    client = APP.test_client()
+    client.set_cookie("session", cookie)
+    for route in SIGNED_ROUTES:
+        assert_friendly(client.get(route))
+    token = soup(client.get("/")).find("input", attrs={"name": "csrf_token"})
+    data = {"csrf_token": str(token["value"]) if token else "", "surgery_region": "neck"}
+    assert_friendly(client.post("/questions/your_spine", data=data))
+    assert_friendly(client.post("/start", data=data))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param([1, 2, 3], id="a-list"),
+        pytest.param([["started", True]], id="a-list-of-pairs"),
+        pytest.param("started", id="a-string"),
+        pytest.param(42, id="a-number"),
+        pytest.param(None, id="null"),
+        pytest.param(nested(950), id="a-dict-950-deep"),
+        pytest.param(nested(400), id="a-dict-400-deep"),
+        pytest.param({"started": True, "answers": nested(300)}, id="answers-300-deep"),
+        pytest.param({"started": True, "done": nested(300, as_list=True)}, id="done-300-deep"),
+        pytest.param({"csrf_token": 12345}, id="csrf-token-a-number"),
+        pytest.param({"csrf_token": ["a"]}, id="csrf-token-a-list"),
+        pytest.param({"csrf_token": {"a": 1}, "started": True}, id="csrf-token-a-dict"),
+        pytest.param({"started": True, "answers": [1, 2]}, id="answers-a-list"),
+        pytest.param(
+            {"started": True, "answers": {"fever": ["yes"], "surgery_region": "neck"}}, id="answers-wrong-types"
+        ),
+        pytest.param(
+            {"started": True, "answers": {"treatments_tried": ["medication", "medication"]}}, id="answers-repeated"
+        ),
+        pytest.param({"started": True, "done": {"a": 1}, "warned": "x"}, id="done-a-dict"),
+        pytest.param({"started": True, "clinic": ["example_spine"], "language": 7}, id="clinic-and-language-not-text"),
+        pytest.param({"started": True, "language": "xx"}, id="unknown-language"),
+        pytest.param({"started": "yes", "answers": {"operations_count": 10**100}}, id="huge-number"),
+    ],
+)
+def test_a_signed_cookie_with_odd_content_is_never_a_500(content: Any) -> None:
+    every_route_is_friendly(signed_cookie(content))
+
+
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12))
+JSON_VALUES = st.recursive(
+    JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+)
+SESSION_KEYS = st.sampled_from(["started", "answers", "done", "warned", "csrf_token", "clinic", "language", "x"])
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40, deadline=None)
+@given(content=st.dictionaries(SESSION_KEYS, JSON_VALUES, max_size=6))
+def test_any_signed_session_content_is_never_a_500(content: dict[str, Any]) -> None:
+    every_route_is_friendly(signed_cookie(content))
+
+
+def signed_code(payload: Any, raw: bytes | None = None) -> str:
+    """A share code made exactly as the app makes one, around any payload."""
+    text = raw if raw is not None else to_json(payload).encode()
+    packer = zlib.compressobj(level=9, zdict=DICTIONARY_1)
+    packed = base64.urlsafe_b64encode(packer.compress(text) + packer.flush()).rstrip(b"=")
+    return Signer(APP.secret_key, salt=SALT).sign(packed).decode()
+
+
+def every_code_route_is_friendly(code: str) -> None:
+    client = APP.test_client()
+    for route in (f"/r/{code}", f"/r/{code}/fhir", f"/language/en?next=/r/{code}"):
+        assert_friendly(client.get(route))
+
+
+A_CODE = {"f": 1, "v": "2.0.0", "d": "2026-11-25", "c": None, "a": {"fever": True}}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(nested(1200, as_list=True), id="a-list-1200-deep"),
+        pytest.param(nested(1200), id="a-dict-1200-deep"),
+        pytest.param({**A_CODE, "a": nested(900)}, id="answers-900-deep"),
+        pytest.param({**A_CODE, "a": {"fever": nested(500, as_list=True)}}, id="an-answer-500-deep"),
+        pytest.param([A_CODE], id="a-list"),
+        pytest.param("text", id="a-string"),
+        pytest.param({**A_CODE, "a": [1]}, id="answers-a-list"),
+        pytest.param({**A_CODE, "d": ["2026-11-25"]}, id="date-a-list"),
+        pytest.param({**A_CODE, "d": "9999-99-99"}, id="date-impossible"),
+        pytest.param({**A_CODE, "c": {"slug": 1}, "l": ["es"], "v": None}, id="clinic-language-version-odd"),
+        pytest.param({**A_CODE, "l": "xx"}, id="unknown-language"),
+        pytest.param({**A_CODE, "a": {"weeks_since_surgery": "many", "cancer_history": 3}}, id="legacy-odd-values"),
+        pytest.param({**A_CODE, "a": {"weeks_since_surgery": 10**400}}, id="legacy-huge-number"),
+        pytest.param({**A_CODE, "a": {"treatments_tried": ["medication", "medication"]}}, id="repeated-choice"),
+        pytest.param({**A_CODE, "a": {"operations_count": 1e308, "peg_pain": -1}}, id="numbers-out-of-range"),
+        pytest.param({**A_CODE, "a": {"fever": {"yes": True}, "x" * 200: 1}}, id="unknown-and-odd"),
+    ],
+)
+def test_a_signed_share_code_with_odd_content_is_a_clear_answer(payload: Any) -> None:
+    every_code_route_is_friendly(signed_code(payload))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"\xff\xfe", id="not-utf8"),
+        pytest.param(b"{" * 5000, id="unclosed"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="100000-deep"),
+        pytest.param(b"1" * 70_000, id="longer-than-the-limit"),
+        pytest.param(b"", id="empty"),
+    ],
+)
+def test_a_signed_share_code_that_is_not_json_is_a_clear_answer(raw: bytes) -> None:
+    every_code_route_is_friendly(signed_code(None, raw))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=60, deadline=None)
+@given(answers=st.dictionaries(st.one_of(st.sampled_from(list(BANK.questions)), st.text(max_size=8)), JSON_VALUES))
+def test_any_signed_share_code_answers_are_a_clear_answer(answers: dict[str, Any]) -> None:
+    every_code_route_is_friendly(signed_code({**A_CODE, "a": answers}))
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [("treatments_tried", ["medication", "medication"]), ("surgery_region", ["neck", "neck", "low_back"])],
+)
+def test_a_box_sent_twice_counts_once(field: str, values: list[str]) -> None:
+    patient = Patient(APP.test_client())
+    patient.walk(CALM_ANSWERS)
+    page = f"/questions/{BANK.questions[field].section}"
+    shown = patient.shown_fields(patient.get(page))
+    data = MultiDict([(q, v) for q in shown if q != field for v in _as_list(CALM_ANSWERS[q])])
+    data.setlist(field, values)
+    data.add("csrf_token", patient.token)
+    response = patient.client.post(page, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    checked = soup(patient.get(page)).select(f"input[name={field}][checked]")
+    assert sorted(str(box["value"]) for box in checked) == sorted(set(values))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_a_form_with_too_many_fields_is_refused_kindly_and_nothing_is_lost() -> None:
+    patient = patient_on_page_two()
+    body = "&".join(["csrf_token=" + patient.token, *[f"f{n}=1" for n in range(300)]])
+    response = patient.client.post(
+        "/questions/your_surgery", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+    assert_friendly(response)
     answers_survive(patient)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from typing import Any
+from unittest import mock
 
 import pytest
 from flask import Flask
@@ -94,8 +97,90 @@ def test_outside_debug_a_missing_or_weak_secret_key_stops_the_app(key: str | Non
         create_app({"SECRET_KEY": key, "TESTING": False})
 
 
-def test_a_strong_secret_key_starts_the_app() -> None:
-    assert create_app({"SECRET_KEY": "3b1f0c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a", "TESTING": False})
+STRONG_KEY = "3b1f0c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a"
+
+
+def test_a_strong_secret_key_and_a_public_address_start_the_app() -> None:
+    assert create_app({"SECRET_KEY": STRONG_KEY, "TESTING": False, "FBSS_PUBLIC_URL": "https://check.example.org"})
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (None, "FBSS_PUBLIC_URL is missing"),
+        ("", "FBSS_PUBLIC_URL is missing"),
+        ("check.example.org", "must be http:// or https://"),
+        ("ftp://check.example.org", "must be http:// or https://"),
+        ("https://user:pw@check.example.org", "must be http:// or https://"),
+        ("https://check.example.org/fbss", "must be only the scheme and host"),
+        ("https://check.example.org/?a=1", "must be only the scheme and host"),
+        ("https://check.example.org:99999", "is not a web address"),
+    ],
+)
+def test_outside_debug_a_missing_or_odd_public_address_stops_the_app(url: str | None, problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem):
+        create_app({"SECRET_KEY": STRONG_KEY, "TESTING": False, "FBSS_PUBLIC_URL": url})
+
+
+@pytest.fixture(scope="module")
+def public_app() -> Flask:
+    return create_app({"SECRET_KEY": STRONG_KEY, "TESTING": False, "FBSS_PUBLIC_URL": "https://check.example.org/"})
+
+
+@pytest.mark.parametrize("host", ["evil.example", "check.example.org.evil.example", "127.0.0.1", "localhost:8000"])
+@pytest.mark.parametrize(
+    "url", ["/", "/summary", "/clinicians", "/clinicians/poster/example_spine", "/nowhere", "/healthz"]
+)
+def test_a_request_for_another_host_is_refused(public_app: Flask, host: str, url: str) -> None:
+    response = public_app.test_client().get(url, headers={"Host": host})
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == "This address is not served here.\n"
+    assert response.headers["X-Frame-Options"] == "DENY"  # still every security header
+
+
+def test_behind_a_proxy_a_forwarded_host_is_refused_too() -> None:
+    app = create_app(
+        {
+            "SECRET_KEY": STRONG_KEY,
+            "TESTING": False,
+            "FBSS_PUBLIC_URL": "https://check.example.org",
+            "FBSS_PROXY_HOPS": 1,
+        }
+    )
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "check.example.org", "X-Forwarded-Host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "check.example.org"}).status_code == 200
+
+
+class AtHost:
+    """A test client whose requests say `Host: <host>`, as a browser at that address would."""
+
+    def __init__(self, client: FlaskClient, base_url: str) -> None:
+        self.client, self.base_url = client, base_url
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.client.get(url, base_url=self.base_url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self.client.post(url, base_url=self.base_url, **kwargs)
+
+
+def test_every_link_and_qr_code_for_outside_uses_the_public_address(public_app: Flask) -> None:
+    client = AtHost(public_app.test_client(), "https://check.example.org:8443")  # the port nginx listens on
+    patient = Patient(client)  # type: ignore[arg-type]
+    patient.walk({**CALM_ANSWERS, "fever": "yes"})
+    share = soup(patient.get("/summary")).select_one(".share-url")
+    assert share is not None and share.get_text(strip=True).startswith("https://check.example.org/r/")
+    clinicians = soup(client.get("/clinicians")).get_text()
+    assert "https://check.example.org/c/" in clinicians and ":8443" not in clinicians
+    poster = client.get("/clinicians/poster/example_spine").get_data(as_text=True)
+    assert "https://check.example.org/c/example_spine" in poster and ":8443" not in poster
+
+
+def test_over_https_the_session_cookie_is_always_secure(public_app: Flask) -> None:
+    patient = Patient(AtHost(public_app.test_client(), "http://check.example.org"))  # type: ignore[arg-type]
+    started = patient.start()
+    assert "Secure" in started.headers["Set-Cookie"]
 
 
 def test_the_app_module_says_in_one_line_how_to_set_the_key() -> None:
@@ -147,6 +232,20 @@ def test_the_access_log_has_one_line_per_request_and_no_answers(
     assert cookie is not None
     for secret in ("=17", "SECRETSHARECODE", cookie.value[:20], "csrf", "fusion", "yes"):
         assert secret not in text
+
+
+def test_a_csrf_token_expires_with_the_session_and_the_expired_page_keeps_the_answers(walked: Patient) -> None:
+    app = walked.client.application
+    assert app.config["WTF_CSRF_TIME_LIMIT"] == app.permanent_session_lifetime.total_seconds()
+    token_page = walked.client.get("/questions/mood_sleep")
+    token = soup(token_page).find("input", attrs={"name": "csrf_token"})
+    assert token is not None
+    later = time.time() + app.config["WTF_CSRF_TIME_LIMIT"] + 60
+    with mock.patch("itsdangerous.timed.time.time", return_value=later):
+        response = walked.client.post("/questions/mood_sleep", data={"csrf_token": token["value"], "phq4_down": "3"})
+    assert response.status_code == 400
+    assert "This page had expired" in response.get_data(as_text=True)
+    assert soup(walked.client.get("/result")).select_one("[data-flag=fever]") is not None
 
 
 def test_a_stale_csrf_token_shows_a_friendly_page_and_keeps_answers(walked: Patient) -> None:
