@@ -20,12 +20,14 @@ $(STAMP): pyproject.toml
 translations: $(CATALOGS)
 
 # A fresh random SECRET_KEY each run unless one is set: fine on one machine, for trying it out.
+# Links and QR codes point at the local address unless FBSS_PUBLIC_URL says otherwise.
 run: $(STAMP) $(CATALOGS)
 	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')}" \
-		$(BIN)/flask --app app run
+		FBSS_PUBLIC_URL="$${FBSS_PUBLIC_URL:-http://127.0.0.1:5000}" \
+		$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 test: $(STAMP) $(CATALOGS)
-	scripts/ensure-chromium
+	scripts/ensure-test-packages
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/fbss-check validate questions.yaml
