@@ -71,6 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=language.select_language)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
     app.jinja_env.globals["options"] = present.options
+    app.jinja_env.filters["phone_links"] = present.phone_links
     CSRFProtect(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(clinicians.bp)

@@ -20,7 +20,7 @@ from .handoff import InvalidCode, read_code
 from .language import AUTONYMS, LANGUAGE_NAMES
 from .present import qr_svg
 from .security import external_url
-from .views import current_bank, finished_path, page_vars, questionnaire, share_link
+from .views import current_bank, page_vars, questionnaire, share_link, summary_path
 
 bp = Blueprint("clinicians", __name__)
 FHIR_JSON = "application/fhir+json"
@@ -113,11 +113,12 @@ def poster(slug: str) -> str:
 
 @bp.get("/share")
 def share() -> Any:
-    path = finished_path()
-    if isinstance(path, Response):
-        return path
+    found = summary_path()
+    if isinstance(found, Response):
+        return found
+    path, unfinished = found
     url, qr = share_link(path)
-    return render_template("share.html", url=url, qr=qr, **page_vars())
+    return render_template("share.html", url=url, qr=qr, unfinished=unfinished, **page_vars())
 
 
 @bp.get("/r/<code>")
@@ -150,6 +151,7 @@ def clinician_view(code: str) -> Any:
         topics=[bank.topics[t] for t in outcome.guidance],
         answered_in=LANGUAGE_NAMES.get(handoff.language or "", ""),
         sections=present.answered_sections(path),
+        unfinished=any(q.required and q.id not in path.answers for qs in path.shown.values() for q in qs),
         code=code,
         view_clinic=clinic,
         **{**page_vars(), "region": region},
@@ -170,9 +172,10 @@ def fhir_questionnaire() -> Response:
 
 @bp.get("/fhir/QuestionnaireResponse")
 def fhir_my_answers() -> Any:
-    path = finished_path()
-    if isinstance(path, Response):
-        return path
+    found = summary_path()
+    if isinstance(found, Response):
+        return found
+    path, _unfinished = found
     return fhir_response(
         fhir.questionnaire_response(current_bank(), path.answers, date.today()), "fbss-check-answers.fhir.json"
     )

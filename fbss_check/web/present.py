@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import segno
 from flask_babel import gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from fbss_check.clinics import Clinic
 from fbss_check.engine import Outcome
@@ -85,17 +86,17 @@ class AnsweredSection:
     items: tuple[AnsweredQuestion, ...]
 
 
-def answered_sections(path: PatientPath) -> list[AnsweredSection]:
-    """Every section on the patient's path, with each shown question and its answer."""
+def answered_sections(path: PatientPath, only_answered: bool = False) -> list[AnsweredSection]:
+    """Every section on the patient's path, with each shown question and its answer; for an
+    unfinished check (`only_answered`), only the questions answered so far."""
     titles = {s.id: s.title for s in path.bank.sections}
-    return [
-        AnsweredSection(
-            section_id,
-            titles[section_id],
-            tuple(AnsweredQuestion(q, _shown_answer(q, path.answers.get(q.id))) for q in questions),
-        )
-        for section_id, questions in path.shown.items()
-    ]
+    sections = []
+    for section_id, questions in path.shown.items():
+        shown = [q for q in questions if not only_answered or q.id in path.answers]
+        if shown:
+            items = tuple(AnsweredQuestion(q, _shown_answer(q, path.answers.get(q.id))) for q in shown)
+            sections.append(AnsweredSection(section_id, titles[section_id], items))
+    return sections
 
 
 def _shown_answer(question: Question, answer: Answer | None) -> str:
@@ -123,6 +124,22 @@ def tier_text(bank: Bank, urgency: Urgency, region: Region, clinic: Clinic | Non
     return {"heading": text.heading, "action": text.action.format_map(numbers)}
 
 
+def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Markup:
+    """The text, escaped, with every phone number of the region and the clinic a tel: link."""
+    numbers = {number: "".join(c for c in number if c.isdigit() or c == "+") for number in region.phone_numbers}
+    if clinic is not None:
+        for number in (clinic.surgeon_team_phone, clinic.out_of_hours_phone):
+            numbers[number] = clinic.dial(number)
+    escaped = str(escape(text))
+    if not numbers:
+        return Markup(escaped)
+    # Whole numbers only: not the 111 of "111.nhs.uk", nor digits inside a longer number.
+    alternatives = "|".join(re.escape(str(escape(n))) for n in sorted(numbers, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.+-])({alternatives})(?![\w-]|\.\w)")
+    by_text = {str(escape(n)): dial for n, dial in numbers.items()}
+    return Markup(pattern.sub(lambda m: f'<a href="tel:{by_text[m.group(1)]}">{m.group(1)}</a>', escaped))
+
+
 def needs_crisis_line(bank: Bank, outcome: Outcome) -> bool:
     """Whether a flag rests on an answer from a section that carries the crisis line (the suicide screen)."""
     crisis_sections = {section.id for section in bank.sections if section.crisis_line}
@@ -134,7 +151,11 @@ def flag_reasons(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     reasons = []
     for flag in outcome.flags:
         because = [
-            {"question": bank.questions[q].text, "answer": answer_label(bank.questions[q], outcome.answers.get(q))}
+            {
+                "id": q,
+                "question": bank.questions[q].text,
+                "answer": answer_label(bank.questions[q], outcome.answers.get(q)),
+            }
             for q in flag.because
         ]
         reasons.append({"flag": flag, "because": because})

@@ -81,6 +81,11 @@ def load_state() -> State | None:
     return State(visible_answers(bank, answers), done, warned)
 
 
+def load_done() -> list[str]:
+    """The sections the patient has sent (read after load_state has checked the session)."""
+    return [s for s in session.get("done", []) if isinstance(s, str)]
+
+
 def expired() -> Response:
     return redirect(url_for("questionnaire.session_expired"))
 
@@ -150,9 +155,14 @@ def ask(section_id: str) -> Response | str:
         return redirect(_target_url(gate or CHECK))
     questions = path.shown[section_id]
     form = _form_for(section, questions, state)
-    if request.method == "POST" and form.validate():
-        return _save_section(section, questions, form, state)
+    if request.method == "POST":
+        if form.validate():
+            return _save_section(section, questions, form, state)
+        warning = _warn_at_once(section, questions, form, state)
+        if warning is not None:
+            return warning
     previous = path.neighbour(section_id, -1)
+    outcome = evaluate_answers(bank, state.answers)
     return render_template(
         "question.html",
         section=section,
@@ -162,6 +172,7 @@ def ask(section_id: str) -> Response | str:
         step=sections.index(section_id) + 1,
         steps=len(sections),
         back_url=url_for("questionnaire.ask", section_id=previous) if previous else url_for("questionnaire.start"),
+        warned_urgency=outcome.urgency if outcome.urgency >= Urgency.URGENT else None,
         **page_vars(),
     )
 
@@ -212,6 +223,30 @@ def _save_section(section: Section, questions: tuple[Question, ...], form: Flask
     return redirect(_target_url(target))
 
 
+def _warn_at_once(section: Section, questions: tuple[Question, ...], form: FlaskForm, state: State) -> Response | None:
+    """A page sent with some answers missing or wrong: if the answers that are fine already raise
+    a new urgent or emergency flag, keep them and show the warning now; the page's other questions
+    wait until the patient comes back (the section stays unfinished). Else None: show the errors."""
+    bank = current_bank()
+    answers = dict(state.answers)
+    for question in questions:
+        field = form[question.id]
+        if field.errors or field.data is None or field.data == []:
+            continue
+        try:
+            answers[question.id] = coerce(question, field.data, "codes")
+        except AnswerError:
+            continue
+    outcome = evaluate_answers(bank, answers)
+    serious = [flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT and flag.id not in state.warned]
+    if not serious:
+        return None
+    state.answers = answers
+    state.warned.extend(serious)
+    state.save()
+    return redirect(url_for("questionnaire.warn", next=section.id))
+
+
 def _errors(form: FlaskForm, questions: tuple[Question, ...]) -> list[dict[str, str]]:
     """One plain message per question with a problem, linked to its first input."""
     errors = []
@@ -237,6 +272,11 @@ def first_input_id(question: Question) -> str:
     return question.id if question.kind is Kind.WHOLE_NUMBER else f"{question.id}-0"
 
 
+def _change_url(question: Question) -> str:
+    """Where the patient changes one answer: its page, at its first input."""
+    return url_for("questionnaire.ask", section_id=question.section) + f"#{first_input_id(question)}"
+
+
 def _target_url(target: str) -> str:
     return url_for("questionnaire.check") if target == CHECK else url_for("questionnaire.ask", section_id=target)
 
@@ -253,11 +293,21 @@ def warn() -> Response | str:
     outcome = evaluate_answers(bank, state.answers)
     if outcome.urgency < Urgency.URGENT:
         return redirect(_target_url(target))
+    reasons = [r for r in present.flag_reasons(bank, outcome) if r["flag"].urgency >= Urgency.URGENT]
+    on_path = patient_path(bank, state.answers).sections
+    change_links = {
+        item["id"]: _change_url(bank.questions[item["id"]])
+        for reason in reasons
+        for item in reason["because"]
+        if bank.questions[item["id"]].section in on_path
+    }
     return render_template(
         "warning.html",
         outcome=outcome,
         tier=tier_text(outcome.urgency),
-        reasons=[r for r in present.flag_reasons(bank, outcome) if r["flag"].urgency >= Urgency.URGENT],
+        reasons=reasons,
+        change_links=change_links,
+        back_url=next(iter(change_links.values()), _target_url(target)).split("#")[0],
         crisis=present.needs_crisis_line(bank, outcome),
         continue_url=_target_url(target),
         **page_vars(),
@@ -276,6 +326,23 @@ def finished_path() -> PatientPath | Response:
     return path
 
 
+def summary_path() -> tuple[PatientPath, bool] | Response:
+    """The path to summarise and whether it is unfinished: a patient with an urgent or emergency
+    flag gets their summary (and share link) at once, from what they have answered so far; any
+    other patient is sent to where they are up to."""
+    state = load_state()
+    if state is None:
+        return expired()
+    bank = current_bank()
+    path = patient_path(bank, state.answers)
+    gate = path.first_incomplete(state.done)
+    if gate is None:
+        return path, False
+    if evaluate_answers(bank, path.answers).urgency >= Urgency.URGENT:
+        return path, True
+    return redirect(_target_url(gate))
+
+
 @bp.get("/check")
 def check() -> Response | str:
     path = finished_path()
@@ -291,9 +358,10 @@ def check() -> Response | str:
 
 
 def _result_page(template_mode: str) -> Response | str:
-    path = finished_path()
-    if isinstance(path, Response):
-        return path
+    found = summary_path()
+    if isinstance(found, Response):
+        return found
+    path, unfinished = found
     bank = current_bank()
     outcome = evaluate_answers(bank, path.answers)
     return render_template(
@@ -304,8 +372,11 @@ def _result_page(template_mode: str) -> Response | str:
         reasons=present.flag_reasons(bank, outcome),
         crisis=present.needs_crisis_line(bank, outcome),
         scores=present.score_lines(bank, outcome),
-        topics=[bank.topics[t] for t in outcome.guidance],
-        sections=present.answered_sections(path),
+        # In an emergency only what helps now: the treatment ladder waits (hazard log H26).
+        topics=[] if outcome.urgency is Urgency.EMERGENCY else [bank.topics[t] for t in outcome.guidance],
+        sections=present.answered_sections(path, only_answered=unfinished),
+        unfinished=unfinished,
+        resume_url=_target_url(path.first_incomplete(load_done()) or CHECK) if unfinished else None,
         today=date.today(),
         share=share_link(path) if template_mode == "summary" else None,
         form=ActionForm(),

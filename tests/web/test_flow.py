@@ -376,7 +376,7 @@ def test_the_region_sets_the_emergency_numbers() -> None:
     uk = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "FBSS_REGION": "uk"})
     patient = Patient(uk.test_client())
     patient.walk({**CALM_ANSWERS, "chest_pain_or_breathless": "yes"})
-    text = soup(patient.get("/result")).get_text(" ")
+    text = " ".join(soup(patient.get("/result")).get_text(" ").split())  # numbers are links
     assert "Call 999" in text and "Samaritans on 116 123" in text and "911" not in text
 
 

@@ -112,11 +112,14 @@ def test_a_spanish_warning_page_keeps_the_regions_numbers(app: Flask) -> None:
     patient.choose_language("es")
     warning = patient.walk({**CALM_ANSWERS, "bladder_control_change": "yes"}, stop_at_warning=True)
     assert html_lang(warning) == "es" and urgency_of(warning) == "emergency"
-    text = soup(warning).get_text(" ")
+    text = " ".join(soup(warning).get_text(" ").split())  # numbers are links
     assert "Llame al 911" in text and "Porque usted dijo" in text
     assert SPANISH.questions["bladder_control_change"].text in text
-    result = patient.get("/result")
-    assert result.status_code == 302  # not finished yet: the patient goes back to the questions
+    # Not finished, but with an emergency sign the result is there at once, marked unfinished.
+    response = patient.get("/result")
+    assert response.status_code == 200 and urgency_of(response) == "emergency"
+    unfinished = soup(response).select_one("[data-unfinished]")
+    assert unfinished is not None and "no están terminadas" in unfinished.get_text()
 
 
 def test_the_spanish_crisis_line_is_still_988(patient: Patient) -> None:
