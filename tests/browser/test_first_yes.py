@@ -5,7 +5,7 @@ are one tap from it; an emergency result holds back the treatment ladder; number
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import (
     CONTINUE,
@@ -28,20 +28,30 @@ CASES = [
 ]
 
 
+def lone_yes(page: Page, base_url: str, first_page: dict[str, str], sign: str, language: str = "en") -> None:
+    """Start, answer the first page, then tick one "yes" on the signs page and send it unfinished."""
+    start_in(page, base_url, language)
+    page.locator(START).click()
+    for question, code in first_page.items():
+        page.locator(f"input[name={question}][value={code}]").check()
+    page.locator(CONTINUE).click()
+    page.locator(f"input[name={sign}][value=yes]").check()
+    page.locator(CONTINUE).click()
+
+
 @pytest.mark.parametrize(("javascript", "viewport", "language"), CASES)
 def test_a_lone_yes_shows_the_warning_then_the_summary_and_share_link_are_one_tap_away(
     browser: Browser, live_server: str, javascript: bool, viewport: str, language: str
 ) -> None:
     context = new_context(browser, viewport, javascript=javascript)
     page = context.new_page()
-    start_in(page, live_server, language)
-    page.locator(START).click()
-    page.locator("input[name=surgery_region][value=not_sure]").check()
-    page.locator("input[name=time_since_surgery][value=not_sure]").check()
-    page.locator(CONTINUE).click()
-    # The first "yes" on the page, and nothing else answered.
-    page.locator("input[name=bladder_control_change][value=yes]").check()
-    page.locator(CONTINUE).click()
+    lone_yes(
+        page,
+        live_server,
+        {"surgery_region": "not_sure", "time_since_surgery": "not_sure"},
+        "bladder_control_change",
+        language,
+    )
     assert page.url.startswith(f"{live_server}/warning")
     assert page.locator("[data-urgency]").get_attribute("data-urgency") == "emergency"
     assert page.locator("a.button--call[href^='tel:']").is_visible()
@@ -84,13 +94,7 @@ def test_the_printed_unfinished_summary_says_so_and_holds_back_the_treatments(
 
     context = new_context(browser, "desktop")
     page = context.new_page()
-    start_in(page, live_server)
-    page.locator(START).click()
-    page.locator("input[name=surgery_region][value=low_back]").check()
-    page.locator("input[name=time_since_surgery][value=weeks_0_2]").check()
-    page.locator(CONTINUE).click()
-    page.locator("input[name=saddle_numbness][value=yes]").check()
-    page.locator(CONTINUE).click()
+    lone_yes(page, live_server, {"surgery_region": "low_back", "time_since_surgery": "weeks_0_2"}, "saddle_numbness")
     page.locator("a[data-summary-now]").click()
     page.emulate_media(media="print")
     pdf = PdfReader(BytesIO(page.pdf(format="A4", print_background=True)))
