@@ -116,9 +116,9 @@ def share() -> Any:
     found = summary_path()
     if isinstance(found, Response):
         return found
-    path, unfinished = found
+    path, gate = found
     url, qr = share_link(path)
-    return render_template("share.html", url=url, qr=qr, unfinished=unfinished, **page_vars())
+    return render_template("share.html", url=url, qr=qr, unfinished=gate is not None, **page_vars())
 
 
 @bp.get("/r/<code>")
@@ -175,7 +175,7 @@ def fhir_my_answers() -> Any:
     found = summary_path()
     if isinstance(found, Response):
         return found
-    path, _unfinished = found
+    path, _gate = found
     return fhir_response(
         fhir.questionnaire_response(current_bank(), path.answers, date.today()), "fbss-check-answers.fhir.json"
     )

@@ -81,11 +81,6 @@ def load_state() -> State | None:
     return State(visible_answers(bank, answers), done, warned)
 
 
-def load_done() -> list[str]:
-    """The sections the patient has sent (read after load_state has checked the session)."""
-    return [s for s in session.get("done", []) if isinstance(s, str)]
-
-
 def expired() -> Response:
     return redirect(url_for("questionnaire.session_expired"))
 
@@ -214,36 +209,37 @@ def _save_section(section: Section, questions: tuple[Question, ...], form: Flask
         state.done.append(section.id)
     state.save()
     target = patient_path(bank, state.answers).first_incomplete(state.done) or CHECK
-    outcome = evaluate_answers(bank, state.answers)
-    serious = [flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT and flag.id not in state.warned]
-    if serious:
-        state.warned.extend(serious)
-        state.save()
+    if _warned_of_new_flags(state):
         return redirect(url_for("questionnaire.warn", next=target))
     return redirect(_target_url(target))
+
+
+def _warned_of_new_flags(state: State) -> bool:
+    """Mark and save every urgent or emergency flag not warned of yet; True if there was one."""
+    outcome = evaluate_answers(current_bank(), state.answers)
+    serious = [flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT and flag.id not in state.warned]
+    if not serious:
+        return False
+    state.warned.extend(serious)
+    state.save()
+    return True
 
 
 def _warn_at_once(section: Section, questions: tuple[Question, ...], form: FlaskForm, state: State) -> Response | None:
     """A page sent with some answers missing or wrong: if the answers that are fine already raise
     a new urgent or emergency flag, keep them and show the warning now; the page's other questions
     wait until the patient comes back (the section stays unfinished). Else None: show the errors."""
-    bank = current_bank()
-    answers = dict(state.answers)
+    fine = State(dict(state.answers), state.done, state.warned)
     for question in questions:
         field = form[question.id]
         if field.errors or field.data is None or field.data == []:
             continue
         try:
-            answers[question.id] = coerce(question, field.data, "codes")
+            fine.answers[question.id] = coerce(question, field.data, "codes")
         except AnswerError:
             continue
-    outcome = evaluate_answers(bank, answers)
-    serious = [flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT and flag.id not in state.warned]
-    if not serious:
+    if not _warned_of_new_flags(fine):
         return None
-    state.answers = answers
-    state.warned.extend(serious)
-    state.save()
     return redirect(url_for("questionnaire.warn", next=section.id))
 
 
@@ -314,32 +310,34 @@ def warn() -> Response | str:
     )
 
 
-def finished_path() -> PatientPath | Response:
-    """The path of a patient who has answered every page, or else the redirect to where they are up to."""
+def _path_and_gate() -> tuple[PatientPath, str | None] | Response:
+    """The patient's path and the first page still to answer (None when all are done)."""
     state = load_state()
     if state is None:
         return expired()
     path = patient_path(current_bank(), state.answers)
-    gate = path.first_incomplete(state.done)
-    if gate is not None:
-        return redirect(_target_url(gate))
-    return path
+    return path, path.first_incomplete(state.done)
 
 
-def summary_path() -> tuple[PatientPath, bool] | Response:
-    """The path to summarise and whether it is unfinished: a patient with an urgent or emergency
-    flag gets their summary (and share link) at once, from what they have answered so far; any
-    other patient is sent to where they are up to."""
-    state = load_state()
-    if state is None:
-        return expired()
-    bank = current_bank()
-    path = patient_path(bank, state.answers)
-    gate = path.first_incomplete(state.done)
-    if gate is None:
-        return path, False
-    if evaluate_answers(bank, path.answers).urgency >= Urgency.URGENT:
-        return path, True
+def finished_path() -> PatientPath | Response:
+    """The path of a patient who has answered every page, or else the redirect to where they are up to."""
+    found = _path_and_gate()
+    if isinstance(found, Response):
+        return found
+    path, gate = found
+    return redirect(_target_url(gate)) if gate is not None else path
+
+
+def summary_path() -> tuple[PatientPath, str | None] | Response:
+    """The path to summarise and the first page still to answer (None when finished): a patient
+    with an urgent or emergency flag gets their summary (and share link) at once, from what they
+    have answered so far; any other patient is sent to where they are up to."""
+    found = _path_and_gate()
+    if isinstance(found, Response):
+        return found
+    path, gate = found
+    if gate is None or evaluate_answers(current_bank(), path.answers).urgency >= Urgency.URGENT:
+        return path, gate
     return redirect(_target_url(gate))
 
 
@@ -361,7 +359,7 @@ def _result_page(template_mode: str) -> Response | str:
     found = summary_path()
     if isinstance(found, Response):
         return found
-    path, unfinished = found
+    path, gate = found
     bank = current_bank()
     outcome = evaluate_answers(bank, path.answers)
     return render_template(
@@ -374,9 +372,9 @@ def _result_page(template_mode: str) -> Response | str:
         scores=present.score_lines(bank, outcome),
         # In an emergency only what helps now: the treatment ladder waits (hazard log H26).
         topics=[] if outcome.urgency is Urgency.EMERGENCY else [bank.topics[t] for t in outcome.guidance],
-        sections=present.answered_sections(path, only_answered=unfinished),
-        unfinished=unfinished,
-        resume_url=_target_url(path.first_incomplete(load_done()) or CHECK) if unfinished else None,
+        sections=present.answered_sections(path, only_answered=gate is not None),
+        unfinished=gate is not None,
+        resume_url=_target_url(gate) if gate is not None else None,
         today=date.today(),
         share=share_link(path) if template_mode == "summary" else None,
         form=ActionForm(),
