@@ -1,14 +1,23 @@
-"""How long the questionnaire is for three typical patients: pages, questions, taps, words.
+"""How long the questionnaire is for typical patients: pages, questions, taps, words, page height.
 
-Walks the bank's own path (no web server): each patient answers only what they would be shown,
-page by page, as in the browser. Questions a patient is not asked about are answered the calm
-way ("No", "None of these", the lowest score) unless their story says otherwise.
+Walks the bank's own path: each patient answers only what they would be shown, page by page, as
+in the browser. Questions a patient is not asked about are answered the calm way ("No", "None of
+these", the lowest score) unless their story says otherwise.
 
-Run: .venv/bin/python benchmarks/flow_length.py [--bank questions.yaml] [--json out.json]
+Run: .venv/bin/python benchmarks/flow_length.py [--browser] [--json out.json]
+
+Words read: each page's title and intro, and each question's text, hint and answer labels
+(choices, the 0-3 scale's labels, the 0-10 scale's end labels). A set of answer buttons that
+repeats the one just above on the same page ("Yes / No / Not sure") is counted once: a reader
+does not read the same three buttons again.
 
 The time estimate is words read at 200 words a minute (a typical adult reading speed for plain
-text on a screen) plus 2 seconds a tap (choosing an answer or pressing Continue), the figures
-the length issue asks for.
+text on a screen; slower than the 238 a minute of Brysbaert's 2019 meta-analysis, for a person
+in pain on a phone) plus 2 seconds a tap (choosing an answer or pressing Continue).
+
+--browser also walks the same patients through the real app in Debian's Chromium at 360 x 640
+px (a small phone) and reports the tallest question page, how far down each page its first
+answer is, and the height of "check your answers".
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
 from fbss_check.engine import evaluate_answers
-from fbss_check.model import NO, Answer, Bank, Kind, Question
+from fbss_check.model import NO, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import patient_path
 
 WORDS_PER_MINUTE = 200
@@ -64,6 +73,12 @@ PATIENTS: dict[str, dict[str, Any]] = {
         "peg_enjoyment": 3,
         "peg_activity": 4,
         "treatments_tried": ["medication"],
+    },
+    "emergency at the first page (new trouble peeing, 2 weeks after a discectomy)": {
+        "surgery_region": ["low_back"],
+        "time_since_surgery": "weeks_2_6",
+        "pain_persisting": "yes",
+        "bladder_control_change": "yes",
     },
     "well patient 3 weeks after a discectomy": {
         "surgery_region": ["low_back"],
@@ -110,28 +125,63 @@ def words(text: str) -> int:
     return len(str(text).split())
 
 
-def walk(bank: Bank, story: Mapping[str, Any]) -> dict[str, Any]:
-    """Answer page by page as the patient would, then count what they saw."""
+def answer_labels(question: Question) -> tuple[str, ...]:
+    """What the patient reads to answer: the choices, or a scale's labels."""
+    if question.choices:
+        return tuple(c.label for c in question.choices)
+    if question.value_labels:
+        return question.value_labels
+    return tuple(label for label in (question.low_label, question.high_label) if label)
+
+
+def page_words(questions: Sequence[Question]) -> int:
+    """Words of the questions of one page; a repeated set of answer labels counts once."""
+    total = 0
+    previous: tuple[str, ...] = ()
+    for question in questions:
+        labels = answer_labels(question)
+        total += words(question.text) + words(question.hint or "")
+        if labels != previous:
+            total += sum(words(label) for label in labels)
+        previous = labels
+    return total
+
+
+def answered_pages(bank: Bank, story: Mapping[str, Any]) -> list[tuple[str, list[Question]]]:
+    """Each page the patient meets and the questions they answer on it, in order.
+
+    A patient whose answer is an emergency sign presses Continue there and then: the warning
+    comes at once (the first "yes" is acted on), and the walk ends.
+    """
     answers: dict[str, Answer] = {}
-    pages: list[str] = []
+    pages: list[tuple[str, list[Question]]] = []
     while True:
         path = patient_path(bank, answers)
-        page = next((s for s in path.sections if s not in pages), None)
+        page = next((s for s in path.sections if s not in {p for p, _ in pages}), None)
         if page is None:
-            break
-        pages.append(page)
+            return pages
+        answered: list[Question] = []
+        pages.append((page, answered))
         for question in path.shown[page]:
             answers[question.id] = story_answer(question, story)
-    path = patient_path(bank, answers)
-    shown = [q for section in path.sections for q in path.shown[section]]
+            answered.append(question)
+            if evaluate_answers(bank, answers).urgency is Urgency.EMERGENCY:
+                return pages
+
+
+def walk(bank: Bank, story: Mapping[str, Any]) -> dict[str, Any]:
+    """Answer page by page as the patient would, then count what they saw."""
+    pages = answered_pages(bank, story)
+    shown = [q for _, questions in pages for q in questions]
+    answers = {q.id: story_answer(q, story) for q in shown}
     sections = {s.id: s for s in bank.sections}
-    read = sum(words(q.text) + words(q.hint or "") + sum(words(c.label) for c in q.choices) for q in shown)
-    read += sum(words(sections[s].intro or "") + words(sections[s].title) for s in path.sections)
-    taps = sum(taps_for(q, path.answers[q.id]) for q in shown if q.id in path.answers) + len(path.sections)
+    read = sum(page_words(questions) for _, questions in pages)
+    read += sum(words(sections[page].intro or "") + words(sections[page].title) for page, _ in pages)
+    taps = sum(taps_for(q, answers[q.id]) for q in shown) + len(pages)
     seconds = read / WORDS_PER_MINUTE * 60 + taps * SECONDS_PER_TAP
-    outcome = evaluate_answers(bank, path.answers)
+    outcome = evaluate_answers(bank, answers)
     return {
-        "pages": len(path.sections),
+        "pages": len(pages),
         "questions": len(shown),
         "taps": taps,
         "words": read,
@@ -140,13 +190,88 @@ def walk(bank: Bank, story: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+PHONE = {"width": 360, "height": 640}
+
+
+def browser_walk(base: str, bank: Bank, story: Mapping[str, Any], browser: Any) -> dict[str, Any]:
+    """Walk the real app as the patient, measuring each page at 360 x 640 px."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(base + "/")
+    page.click("form[action$='/start'] button")
+    heights: dict[str, int] = {}
+    first_answer: dict[str, int] = {}
+    for _ in range(20):
+        url = page.url.removeprefix(base)
+        if url.startswith("/questions/"):
+            section = url.split("/")[2].split("?")[0]
+            heights[section] = page.evaluate("document.documentElement.scrollHeight")
+            first_answer[section] = round(page.locator("main input:not([type=hidden])").first.bounding_box()["y"])
+            answers = {q.id: story_answer(q, story) for q in bank.section_questions(section)}
+            for question_id in page.eval_on_selector_all("[data-question]", "els => els.map(e => e.dataset.question)"):
+                answer = answers[question_id]
+                if isinstance(answer, int):
+                    page.fill(f"input[name='{question_id}']", str(answer))
+                    continue
+                values = sorted(answer) if isinstance(answer, frozenset) else [answer]
+                for value in values:
+                    page.check(f"input[name='{question_id}'][value='{value}']")
+                if evaluate_answers(bank, {**answers, question_id: answer}).urgency is Urgency.EMERGENCY:
+                    break
+            page.click("main form button[type=submit]")
+        elif url.startswith("/warning"):
+            if evaluate_answers(bank, {}).urgency is Urgency.EMERGENCY or "emergency" in page.content():
+                break
+            page.click("a[data-continue]")
+        elif url.startswith("/check"):
+            heights["check"] = page.evaluate("document.documentElement.scrollHeight")
+            break
+        else:
+            raise RuntimeError(f"unexpected page {url}")
+    context.close()
+    questions = {k: v for k, v in heights.items() if k != "check"}
+    tallest = max(questions, key=questions.__getitem__)
+    return {
+        "tallest page": f"{tallest} {questions[tallest]} px",
+        "first answer lowest": f"{max(first_answer.values())} px down",
+        "check your answers": f"{heights['check']} px" if "check" in heights else "not reached",
+    }
+
+
+def browser_figures(bank_path: str) -> dict[str, dict[str, Any]]:
+    """The page heights of every patient, from the app served on a free port of 127.0.0.1."""
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from fbss_check.web import create_app
+
+    server = make_server("127.0.0.1", 0, lambda environ, start_response: [], threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    server.app = create_app({"SECRET_KEY": "flow-length-benchmark-only-" + "x" * 40, "FBSS_PUBLIC_URL": base})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    bank = load_bank(bank_path).in_language("en")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            return {name: browser_walk(base, bank, story, browser) for name, story in PATIENTS.items()}
+    finally:
+        server.shutdown()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bank", default=str(DEFAULT_BANK_PATH))
+    parser.add_argument("--browser", action="store_true", help="also measure the pages in Chromium at 360 px")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     bank = load_bank(args.bank).in_language("en")
     results = {name: walk(bank, story) for name, story in PATIENTS.items()}
+    if args.browser:
+        for name, figures in browser_figures(args.bank).items():
+            results[name].update(figures)
     print(f"bank {bank.version}: pages, questions, taps, words read, minutes (200 wpm + 2 s a tap), tier")
     for name, figures in results.items():
         print(f"  {name}: " + ", ".join(f"{key} {value}" for key, value in figures.items()))

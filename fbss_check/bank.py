@@ -244,16 +244,19 @@ class _Reader:
                 if question is not None:
                     questions[question.id] = question
                     question_ids.append(question.id)
-            crisis_line = item.get("crisis_line", False)
-            if not isinstance(crisis_line, bool):
-                self.fail(f"{path}.crisis_line", "expected true or false")
+            flags = {}
+            for flag in ("crisis_line", "follow_up"):
+                flags[flag] = item.get(flag, False)
+                if not isinstance(flags[flag], bool):
+                    self.fail(f"{path}.{flag}", "expected true or false")
             sections.append(
                 Section(
                     id=section_id,
                     title=self.text(item, "title", path),
                     intro=self.text(item, "intro", path, required=False),
                     question_ids=tuple(question_ids),
-                    crisis_line=crisis_line is True,
+                    crisis_line=flags["crisis_line"] is True,
+                    follow_up=flags["follow_up"] is True,
                 )
             )
         return sections
@@ -529,6 +532,7 @@ def check_bank(bank: Bank) -> list[str]:
     if problems:  # the searches below assume acyclic, backward-looking show_if
         return problems
     problems += _check_red_flags(bank, places)
+    problems += _check_steps(bank)
     problems += _check_reachable(bank)
     problems += _check_cases(bank)
     return problems
@@ -637,6 +641,35 @@ def _check_gated(bank: Bank, question: Question, places: Mapping[str, str]) -> l
             problems.append(
                 f"{where}: red-flag question {question.id!r} is hidden when {said or 'nothing is answered'}; "
                 "it must be shown whenever the patient is not sure"
+            )
+    return problems
+
+
+def _check_steps(bank: Bank) -> list[str]:
+    """Once the first page is answered, the pages still to come are known (the step total holds).
+
+    Every page but a follow-up one must be shown whatever is answered after the first page:
+    it has a question that is always shown, or its questions depend only on first-page answers.
+    """
+    if not bank.sections:
+        return []
+    first = bank.sections[0]
+    problems = []
+    if first.follow_up:
+        problems.append("sections[0].follow_up: the first page cannot be a follow-up page")
+    for index, section in enumerate(bank.sections[1:], start=1):
+        if section.follow_up:
+            continue
+        gates = [bank.questions[q].show_if for q in section.question_ids]
+        if any(gate is None for gate in gates):
+            continue
+        read = frozenset().union(*(questions_in(gate, bank.scores) for gate in gates if gate is not None))
+        later = sorted(read - set(first.question_ids))
+        if later:
+            problems.append(
+                f"sections[{index}]: whether page {section.id!r} is shown depends on {', '.join(map(repr, later))}, "
+                "asked after the first page, so the step total could change; give it a question that is always "
+                "shown, gate it on first-page answers only, or mark it `follow_up: true`"
             )
     return problems
 

@@ -148,6 +148,22 @@ class Question:
         high = 10_000 if self.maximum is None else self.maximum
         return (low, high)
 
+    def reports_something(self, answer: Answer | None) -> bool:
+        """Whether an answer says "yes" or "not sure" to something, rather than no or none.
+
+        Yes/no questions: yes or not sure; a choice with a "no" or "none" answer: anything else;
+        other choices (where, when, what kind): only "not sure". Numbers and scales: never.
+        """
+        if answer is None or self.is_numeric:
+            return False
+        if isinstance(answer, frozenset):
+            if "none" in self.codes:
+                return bool(answer - {"none"})
+            return bool(answer & set(self.not_sure_codes))
+        if "no" in self.codes:
+            return answer != NO
+        return answer in self.not_sure_codes
+
     @property
     def is_numeric(self) -> bool:
         return self.kind in (Kind.WHOLE_NUMBER, Kind.SCALE_0_10, Kind.SCALE_0_3)
@@ -160,6 +176,7 @@ class Section:
     intro: str
     question_ids: tuple[str, ...]
     crisis_line: bool = False
+    follow_up: bool = False  # shown only after certain answers, so it has no step number
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,14 @@ from .model import Answer, Bank, Question
 
 
 @dataclass(frozen=True)
+class Step:
+    """Where a page stands: "Step 3 of 7". The total is None until the first page is answered."""
+
+    number: int
+    total: int | None
+
+
+@dataclass(frozen=True)
 class PatientPath:
     """The sections and questions a set of answers leads to, worked out once."""
 
@@ -33,6 +41,20 @@ class PatientPath:
     def first_incomplete(self, done: Collection[str]) -> str | None:
         """The first section on the path that still needs answers, or None when all are done."""
         return next((s for s in self.shown if not self.is_complete(s, done)), None)
+
+    def step(self, section_id: str) -> Step | None:
+        """The step number of a page on the path, or None for a follow-up page (it has none).
+
+        The first page's answers decide which pages are shown (the loader checks this), so once
+        they are given the total holds for the rest of the questionnaire.
+        """
+        follow_ups = {s.id for s in self.bank.sections if s.follow_up}
+        counted = [s for s in self.sections if s not in follow_ups]
+        if section_id not in counted:
+            return None
+        first = self.bank.sections[0].id
+        known = first in self.shown and all(q.id in self.answers for q in self.shown[first])
+        return Step(counted.index(section_id) + 1, len(counted) if known else None)
 
     def neighbour(self, section_id: str, step: int) -> str | None:
         """The section `step` places away on the path (+1 next, -1 previous), or None."""

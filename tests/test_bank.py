@@ -180,8 +180,8 @@ def test_every_topic_names_its_sources_and_has_every_part(bank: Bank) -> None:
         assert all([topic.title, topic.summary, topic.involves, topic.benefits, topic.risks])
 
 
-def test_the_first_page_asks_only_the_two_gates_and_the_second_every_ungated_emergency_sign(bank: Bank) -> None:
-    assert bank.sections[0].question_ids == ("surgery_region", "time_since_surgery")
+def test_the_first_page_asks_where_when_and_pain_and_the_second_every_ungated_emergency_sign(bank: Bank) -> None:
+    assert bank.sections[0].question_ids == ("surgery_region", "time_since_surgery", "pain_persisting")
     for question in bank.questions.values():
         if question.red_flag is Urgency.EMERGENCY and question.show_if is None:
             assert question.section == bank.sections[1].id, question.id

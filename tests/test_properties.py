@@ -167,3 +167,32 @@ def test_the_same_answers_give_the_same_decision_in_english_and_spanish(answers:
     # ... and the words really are Spanish where the rule has words.
     for en_flag, es_flag in zip(english.flags, spanish.flags, strict=True):
         assert es_flag.message != en_flag.message or en_flag.message == ""
+
+
+def _definite(question: Question) -> list[Answer]:
+    """The answers a patient who knows could give instead of "not sure" (one box at a time)."""
+    if question.kind is Kind.MULTIPLE_CHOICE:
+        return [frozenset({code}) for code in question.codes if code not in question.not_sure_codes]
+    return [code for code in question.codes if code not in question.not_sure_codes]
+
+
+UNSURE_QUESTIONS = [q for q in BANK.questions.values() if q.not_sure_codes]
+
+
+@given(ANSWERS, st.sampled_from(UNSURE_QUESTIONS), st.data())
+@example(
+    {"pain_persisting": YES, "surgery_region": frozenset({"low_back"})},
+    BANK.questions["time_since_surgery"],
+    None,
+)
+def test_not_sure_never_gives_less_than_a_sure_answer_would(
+    answers: dict[str, Answer], question: Question, data: st.DataObject | None
+) -> None:
+    """ "Not sure" is the safe choice, as the pages say: it gives at least the tier of any answer
+    the patient could have been sure of (up to urgent: not sure is not itself an emergency),
+    e.g. not sure when the operation was, with pain, gets the long-term pain advice."""
+    unsure = question.not_sure_codes[0] if data is None else data.draw(st.sampled_from(question.not_sure_codes))
+    said = frozenset({unsure}) if question.kind is Kind.MULTIPLE_CHOICE else unsure
+    tier = evaluate_answers(BANK, {**answers, question.id: said}).urgency
+    worst = max(evaluate_answers(BANK, {**answers, question.id: answer}).urgency for answer in _definite(question))
+    assert tier >= min(worst, Urgency.URGENT), (question.id, tier, worst)

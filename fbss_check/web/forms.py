@@ -108,7 +108,7 @@ def _number_field(question: Question) -> Field:
         widget=TextInput(),
         render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
         validators=[
-            InputRequired(_l("Enter a whole number, such as %(example)s", example=example)),
+            _required(question, _l("Enter a whole number, such as %(example)s", example=example)),
             NumberRange(
                 low, high, _l("Enter a number from %(low)s to %(high)s%(unit)s", low=low, high=high, unit=unit)
             ),

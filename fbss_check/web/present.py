@@ -77,6 +77,7 @@ def options(question: Question) -> list[tuple[str, str]]:
 class AnsweredQuestion:
     question: Question
     label: str
+    reports_something: bool = False  # a yes or a not sure (see Question.reports_something)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ class AnsweredSection:
     id: str
     title: str
     items: tuple[AnsweredQuestion, ...]
+
+    @property
+    def reported(self) -> tuple[AnsweredQuestion, ...]:
+        """The yes and not sure answers of the section."""
+        return tuple(item for item in self.items if item.reports_something)
 
 
 def answered_sections(path: PatientPath, only_answered: bool = False) -> list[AnsweredSection]:
@@ -94,7 +100,12 @@ def answered_sections(path: PatientPath, only_answered: bool = False) -> list[An
     for section_id, questions in path.shown.items():
         shown = [q for q in questions if not only_answered or q.id in path.answers]
         if shown:
-            items = tuple(AnsweredQuestion(q, _shown_answer(q, path.answers.get(q.id))) for q in shown)
+            items = tuple(
+                AnsweredQuestion(
+                    q, _shown_answer(q, path.answers.get(q.id)), q.reports_something(path.answers.get(q.id))
+                )
+                for q in shown
+            )
             sections.append(AnsweredSection(section_id, titles[section_id], items))
     return sections
 

@@ -164,8 +164,7 @@ def ask(section_id: str) -> Response | str:
         form=form,
         fields=[(question, form[question.id], _selected(form[question.id])) for question in questions],
         errors=_errors(form, questions),
-        step=sections.index(section_id) + 1,
-        steps=len(sections),
+        step=path.step(section_id),
         back_url=url_for("questionnaire.ask", section_id=previous) if previous else url_for("questionnaire.start"),
         warned_urgency=outcome.urgency if outcome.urgency >= Urgency.URGENT else None,
         **page_vars(),
@@ -209,6 +208,10 @@ def _save_section(section: Section, questions: tuple[Question, ...], form: Flask
         state.done.append(section.id)
     state.save()
     target = patient_path(bank, state.answers).first_incomplete(state.done) or CHECK
+    if target != CHECK and next(s for s in bank.sections if s.id == target).follow_up:
+        # A follow-up page asks the one question that says how serious the new answers are (the
+        # ASQ's "right now"), with the crisis line beside it: it comes before the warning (H30).
+        return redirect(_target_url(target))
     if _warned_of_new_flags(state):
         return redirect(url_for("questionnaire.warn", next=target))
     return redirect(_target_url(target))

@@ -290,12 +290,15 @@ def test_the_fhir_questionnaire_validates_and_mirrors_the_bank(client: FlaskClie
         BANK.questions["surgery_type"].codes
     )
     assert items["treatments_tried"]["repeats"] is True
+    # Asked when the patient has pain or has not said (the pain gate): FHIR's "any" of the two.
+    assert items["pain_trend"]["enableBehavior"] == "any"
     assert items["pain_trend"]["enableWhen"] == [
+        {"question": "pain_persisting", "operator": "exists", "answerBoolean": False},
         {
             "question": "pain_persisting",
             "operator": "=",
             "answerCoding": {"system": "urn:fbss-check:answer", "code": "yes"},
-        }
+        },
     ]
     assert items["hardware_concern"]["enableBehavior"] == "all"
     assert {w["operator"] for w in items["hardware_concern"]["enableWhen"]} == {"!="}

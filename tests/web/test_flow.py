@@ -54,7 +54,7 @@ def test_a_full_walk_gives_the_tier_on_the_result_and_the_summary(
     page = soup(result)
     assert page.main is not None and page.main["id"] == "result"
     assert page.find(id="urgency-heading") is not None
-    assert "2.0.0" in page.get_text()  # the bank version
+    assert "2.1.0" in page.get_text()  # the bank version
     summary = patient.get("/summary")
     assert urgency_of(summary) == tier
     assert soup(summary).select_one(".notes-box") is not None
@@ -95,15 +95,15 @@ def test_a_warning_is_shown_once_per_flag(patient: Patient) -> None:
 def test_changing_an_answer_drops_the_branch_the_patient_left(patient: Patient) -> None:
     patient.walk({**CALM_ANSWERS, "pain_trend": "worse"})
     assert urgency_of(patient.get("/result")) == "soon"
-    # Back to the operation page: no pain any more, so the pain questions no longer apply.
-    posted = patient.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "pain_persisting": "no"})
+    # Back to the first page: no pain any more, so the pain questions no longer apply.
+    posted = patient.answer_page("/questions/your_spine", {**CALM_ANSWERS, "pain_persisting": "no"})
     assert posted.headers["Location"] == "/check"
     check = patient.get("/check")
     changed = [str(a["data-change"]) for a in soup(check).select("[data-change]")]
     assert "pain_trend" not in changed and "peg_pain" not in changed
     assert urgency_of(patient.get("/result")) == "routine"
     # And saying yes again asks the pain questions afresh: nothing was kept from before.
-    posted = patient.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "pain_persisting": "yes"})
+    posted = patient.answer_page("/questions/your_spine", {**CALM_ANSWERS, "pain_persisting": "yes"})
     assert posted.headers["Location"] == "/questions/pain_details"
     page = soup(patient.get("/questions/pain_details"))
     assert not page.select("input[name=pain_trend][checked]")
@@ -111,10 +111,14 @@ def test_changing_an_answer_drops_the_branch_the_patient_left(patient: Patient) 
 
 def test_every_change_link_on_check_your_answers_works_and_returns_there(patient: Patient) -> None:
     check = patient.walk(CALM_ANSWERS)
-    links = soup(check).select("a[data-change]")
+    page = soup(check)
     # Low back, 6 to 11 weeks after a fusion, with pain: no neck, device or risk-factor questions, and
     # the 3 signs of the first months (coughing blood, fainting, headache when upright).
-    assert len(links) == 41
+    assert len(page.select("details a[data-change]")) == 41
+    # The yes answers (pain, a treatment tried) are listed first too, with their own Change links.
+    reported = [str(a["data-change"]) for a in page.select("[data-reported] a[data-change]")]
+    assert reported == ["pain_persisting", "treatments_tried"]
+    links = page.select("a[data-change]")
     for link in links:
         url, anchor = str(link["href"]).split("#")
         page = patient.get(url)
@@ -205,7 +209,6 @@ def test_missing_and_invalid_answers_show_the_error_summary(
 @pytest.mark.parametrize(
     ("count", "message"),
     [
-        pytest.param("", "Enter a whole number, such as 6", id="empty"),
         pytest.param("six", "Enter a whole number using digits only, such as 6", id="words"),
         pytest.param("3.5", "Enter a whole number using digits only, such as 6", id="fraction"),
         pytest.param("0", "Enter a number from 1 to 20", id="zero"),
@@ -222,6 +225,16 @@ def test_a_bad_number_is_explained(patient: Patient, count: str, message: str) -
     assert summary is not None
     assert [str(a.contents[0]) for a in summary.select("a")] == [message]
     assert summary.select_one("a")["href"] == "#operations_count"
+
+
+def test_the_number_of_operations_can_be_left_empty_by_a_patient_who_is_not_sure(patient: Patient) -> None:
+    patient.start()
+    patient.answer_page("/questions/your_spine", CALM_ANSWERS)
+    patient.answer_page("/questions/emergency_signs", CALM_ANSWERS)
+    page = patient.get("/questions/your_surgery")
+    assert "If you are not sure, leave it empty." in soup(page).get_text(" ")
+    response = patient.answer_page("/questions/your_surgery", {**CALM_ANSWERS, "operations_count": ""})
+    assert response.status_code == 302 and response.headers["Location"] == "/questions/urgent_signs"
 
 
 def test_none_of_these_cannot_be_ticked_with_another_answer(patient: Patient) -> None:
@@ -242,11 +255,17 @@ def test_none_of_these_cannot_be_ticked_with_another_answer(patient: Patient) ->
 def test_the_first_page_asks_where_and_when_and_not_sure_shows_every_sign(patient: Patient) -> None:
     patient.start()
     page = patient.get("/questions/your_spine")
-    assert patient.shown_fields(page) == ["surgery_region", "time_since_surgery"]
-    patient.answer_page("/questions/your_spine", {"surgery_region": ["not_sure"], "time_since_surgery": "not_sure"})
+    assert patient.shown_fields(page) == ["surgery_region", "time_since_surgery", "pain_persisting"]
+    patient.answer_page(
+        "/questions/your_spine",
+        {"surgery_region": ["not_sure"], "time_since_surgery": "not_sure", "pain_persisting": "no"},
+    )
     shown = patient.shown_fields(patient.get("/questions/emergency_signs"))
     assert {"neck_swelling", "breathing_noisy", "swallow_saliva", "coughing_blood", "fainted"} <= set(shown)
-    patient.answer_page("/questions/your_spine", {"surgery_region": ["low_back"], "time_since_surgery": "years_2_plus"})
+    patient.answer_page(
+        "/questions/your_spine",
+        {"surgery_region": ["low_back"], "time_since_surgery": "years_2_plus", "pain_persisting": "no"},
+    )
     shown = patient.shown_fields(patient.get("/questions/emergency_signs"))
     assert not {"neck_swelling", "hands_clumsy", "coughing_blood", "fainted"} & set(shown)
 
@@ -345,12 +364,26 @@ def test_the_mood_page_and_the_result_show_the_crisis_line(patient: Patient) -> 
 
 
 def test_a_positive_suicide_screen_asks_about_right_now_with_the_crisis_line_on_that_page(patient: Patient) -> None:
-    warning = patient.walk({**CALM_ANSWERS, "asq_thoughts": "yes"}, stop_at_warning=True)
-    assert urgency_of(warning) == "urgent"
-    assert "988" in soup(warning).get_text(" ")
-    page = patient.get(continue_url(warning))
+    """The "right now" question comes straight after the screen, before the warning: it decides
+    whether this is an emergency (hazard log H30). The warning then leads with the crisis line."""
+    answers = {**CALM_ANSWERS, "asq_thoughts": "yes", "asq_now": "no"}
+    patient.start()
+    for section in ("your_spine", "emergency_signs", "your_surgery", "urgent_signs", "pain_details", "pain_scores"):
+        patient.answer_page(f"/questions/{section}", answers)
+    posted = patient.answer_page("/questions/mood_sleep", answers)
+    assert posted.headers["Location"] == "/questions/safety_now"
+    page = patient.get("/questions/safety_now")
     assert patient.shown_fields(page) == ["asq_now"]
     assert "988" in soup(page).get_text(" ")
+    assert soup(page).select_one(".progress") is None  # a follow-up page has no step number
+    posted = patient.answer_page("/questions/safety_now", answers)
+    assert posted.headers["Location"].startswith("/warning")
+    warning = soup(patient.get(posted.headers["Location"]))
+    assert urgency_of(patient.get(posted.headers["Location"])) == "urgent"
+    main = warning.select_one("main")
+    assert main is not None
+    first = main.find(["aside", "section"], class_=["crisis", "urgency"])
+    assert first is not None and "crisis" in first["class"], "the crisis line comes before the surgeon's team"
 
 
 def test_the_result_explains_each_flag_and_score(patient: Patient) -> None:
@@ -430,4 +463,4 @@ def test_an_unknown_topic_is_a_404(client: FlaskClient) -> None:
 def test_the_typical_low_back_patient_answers_no_more_questions_than_under_bank_1(patient: Patient) -> None:
     """Six months after a lumbar fusion, still in pain, no warning sign: 38 questions, as under bank 1.1."""
     check = patient.walk({**CALM_ANSWERS, "time_since_surgery": "months_6_12"})
-    assert len(soup(check).select("a[data-change]")) <= 38
+    assert len(soup(check).select("details a[data-change]")) <= 38
