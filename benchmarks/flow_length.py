@@ -16,8 +16,9 @@ text on a screen; slower than the 238 a minute of Brysbaert's 2019 meta-analysis
 in pain on a phone) plus 2 seconds a tap (choosing an answer or pressing Continue).
 
 --browser also walks the same patients through the real app in Debian's Chromium at 360 x 640
-px (a small phone) and reports the tallest question page, how far down each page its first
-answer is, and the height of "check your answers".
+px (a small phone) and reports the tallest question page, the page whose first answer is
+lowest (the bottom of that answer, which should be on the first screen), and the height of
+"check your answers" (with its folded pages closed, as it opens).
 """
 
 from __future__ import annotations
@@ -206,14 +207,15 @@ def browser_walk(base: str, bank: Bank, story: Mapping[str, Any], browser: Any) 
         if url.startswith("/questions/"):
             section = url.split("/")[2].split("?")[0]
             heights[section] = page.evaluate("document.documentElement.scrollHeight")
-            first_answer[section] = round(page.locator("main input:not([type=hidden])").first.bounding_box()["y"])
+            box = page.locator("main [data-question] input:not([type=hidden])").first.bounding_box()
+            first_answer[section] = round(box["y"] + box["height"])  # the first answer's control in view
             answers = {q.id: story_answer(q, story) for q in bank.section_questions(section)}
             for question_id in page.eval_on_selector_all("[data-question]", "els => els.map(e => e.dataset.question)"):
                 answer = answers[question_id]
-                if isinstance(answer, int):
+                if bank.questions[question_id].kind is Kind.WHOLE_NUMBER:
                     page.fill(f"input[name='{question_id}']", str(answer))
                     continue
-                values = sorted(answer) if isinstance(answer, frozenset) else [answer]
+                values = sorted(answer) if isinstance(answer, frozenset) else [str(answer)]
                 for value in values:
                     page.check(f"input[name='{question_id}'][value='{value}']")
                 if evaluate_answers(bank, {**answers, question_id: answer}).urgency is Urgency.EMERGENCY:
@@ -231,9 +233,10 @@ def browser_walk(base: str, bank: Bank, story: Mapping[str, Any], browser: Any) 
     context.close()
     questions = {k: v for k, v in heights.items() if k != "check"}
     tallest = max(questions, key=questions.__getitem__)
+    lowest = max(first_answer, key=first_answer.__getitem__)
     return {
         "tallest page": f"{tallest} {questions[tallest]} px",
-        "first answer lowest": f"{max(first_answer.values())} px down",
+        "first answer seen lowest": f"{lowest} {first_answer[lowest]} px down (screen {PHONE['height']} px)",
         "check your answers": f"{heights['check']} px" if "check" in heights else "not reached",
     }
 

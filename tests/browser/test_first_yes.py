@@ -48,7 +48,7 @@ def test_a_lone_yes_shows_the_warning_then_the_summary_and_share_link_are_one_ta
     lone_yes(
         page,
         live_server,
-        {"surgery_region": "not_sure", "time_since_surgery": "not_sure"},
+        {"surgery_region": "not_sure", "time_since_surgery": "not_sure", "pain_persisting": "yes"},
         "bladder_control_change",
         language,
     )
@@ -94,7 +94,12 @@ def test_the_printed_unfinished_summary_says_so_and_holds_back_the_treatments(
 
     context = new_context(browser, "desktop")
     page = context.new_page()
-    lone_yes(page, live_server, {"surgery_region": "low_back", "time_since_surgery": "weeks_0_2"}, "saddle_numbness")
+    lone_yes(
+        page,
+        live_server,
+        {"surgery_region": "low_back", "time_since_surgery": "weeks_0_2", "pain_persisting": "yes"},
+        "saddle_numbness",
+    )
     page.locator("a[data-summary-now]").click()
     page.emulate_media(media="print")
     pdf = PdfReader(BytesIO(page.pdf(format="A4", print_background=True)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -95,23 +96,27 @@ def printed_in_spanish(browser: Browser, live_server: str) -> Iterator[Page]:
     context.close()
 
 
-# What page 1 must show, by language: the tier's heading, then the start of each flag's message.
+# What page 1 must show, by language: the tier's heading, the emergency flag's message, then the
+# other answers to tell the staff (their "contact your team" messages are left out in an
+# emergency, hazard log H26), down to the mood screen's answers.
 FIRST_PAGE = {
     "en": (
         "Get emergency help now",
         "New trouble with peeing",
-        "You were not sure about a warning sign",
-        "A swollen, warm, red",
-        "Pain that keeps getting worse",
-        "Your answers suggest low mood",
+        "Also tell the staff",
+        "“Not sure” to “Do you have a temperature",
+        "“Yes” to “Is one calf swollen",
+        "“It is getting worse” to “Over the past 2 weeks",
+        "“Nearly every day” to “Little interest or pleasure in doing things”",
     ),
     "es": (
         "Busque ayuda de emergencia ahora",
         "Los problemas nuevos para orinar",
-        "No estaba seguro sobre una señal de alarma",
-        "Una pantorrilla hinchada",
-        "El dolor que sigue empeorando",
-        "Sus respuestas sugieren",
+        "Dígale también al personal",
+        "«No estoy seguro» a «¿Tiene una temperatura",
+        "«Sí» a «¿Tiene una pantorrilla hinchada",
+        "«Está empeorando» a «En las últimas 2 semanas",
+        "«Casi todos los días» a «Poco interés o placer en hacer cosas»",
     ),
 }
 LAST_PARTS = {
@@ -128,7 +133,7 @@ def test_the_summary_prints_on_at_most_two_pages_with_the_decision_first(
     printed_page: Page = request.getfixturevalue("printed" if language == "en" else "printed_in_spanish")
     pdf = PdfReader(io.BytesIO(printed_page.pdf(format=paper, print_background=True)))
     assert 1 <= len(pdf.pages) <= 2, f"{language} {paper}: {len(pdf.pages)} pages"
-    first = " ".join(pdf.pages[0].extract_text().split())
+    first = unicodedata.normalize("NFKC", " ".join(pdf.pages[0].extract_text().split()))  # "ﬀ" -> "ff"
     for words in FIRST_PAGE[language]:
         assert words in first, f"{language} {paper}: {words!r} is not on page 1"
     everything = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
