@@ -11,8 +11,8 @@ from playwright.sync_api import Browser
 from tests.browser.conftest import (
     CONTINUE,
     START,
-    assert_axe_clean,
     answer_with_mouse,
+    assert_axe_clean,
     new_context,
     screenshot,
     start_in,
