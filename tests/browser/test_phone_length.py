@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     new_context,
     screenshot,
     start_in,
+    walk_with_mouse,
 )
 from tests.web.conftest import CALM_ANSWERS
 
@@ -65,15 +66,7 @@ def test_check_your_answers_shows_the_yes_answers_first_and_folds_the_pages_with
 ) -> None:
     context = new_context(browser, viewport)
     page = context.new_page()
-    start_in(page, live_server, language)
-    page.locator(START).click()
-    while "/questions/" in page.url or "/warning" in page.url:
-        if "/warning" in page.url:
-            page.locator("a[data-continue]").click()
-            continue
-        answer_with_mouse(page, ANSWERS)
-        page.locator(CONTINUE).click()
-    assert page.url.endswith("/check")
+    walk_with_mouse(page, live_server, ANSWERS, language)
     reported = page.locator("[data-reported] a[data-change]")
     assert [reported.nth(i).get_attribute("data-change") for i in range(reported.count())] == [
         "pain_persisting",

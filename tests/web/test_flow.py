@@ -464,3 +464,29 @@ def test_the_typical_low_back_patient_answers_no_more_questions_than_under_bank_
     """Six months after a lumbar fusion, still in pain, no warning sign: 38 questions, as under bank 1.1."""
     check = patient.walk({**CALM_ANSWERS, "time_since_surgery": "months_6_12"})
     assert len(soup(check).select("details a[data-change]")) <= 38
+
+
+def test_an_emergency_result_lists_other_answers_once_to_tell_the_staff_without_their_advice(patient: Patient) -> None:
+    """Hazard log H26: under "call now", no "contact your team today"; each answer said once."""
+    patient.walk(
+        {
+            **CALM_ANSWERS,
+            "devices_medicines": ["blood_thinner"],
+            "pain_sudden_worse": "yes",
+            "new_leg_weakness": "yes",
+            "fever": "unsure",
+        }
+    )
+    page = soup(patient.get("/result"))
+    assert urgency_of(patient.get("/result")) == "emergency"
+    flags = page.select("ul.flags > li.flag")
+    assert flags and all("flag--emergency" in li["class"] for li in flags)
+    behind_emergency = {str(a["data-change"]) for a in page.select("ul.flags [data-change]")}
+    told = [str(li["data-flag"]) for li in page.select("[data-also-tell] li")]
+    also_text = page.select_one("[data-also-tell]")
+    assert also_text is not None
+    assert "pain_sudden_worse" not in also_text.get_text() and "today" not in also_text.get_text()
+    said = [li.get_text(" ", strip=True) for li in page.select("[data-also-tell] li")]
+    assert len(said) == len(set(said)), said
+    assert told == ["unsure_urgent_sign"]  # the fever answered "not sure"
+    assert not any("much worse than usual" in line for line in said), (behind_emergency, said)
