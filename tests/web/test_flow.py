@@ -334,7 +334,7 @@ def test_pages_that_show_answers_are_never_cached(patient: Patient) -> None:
 def test_the_start_page_says_what_this_is_and_starts_with_a_button(client: FlaskClient) -> None:
     page = soup(client.get("/"))
     text = page.get_text(" ")
-    assert "not give a diagnosis" in text and "about 5 minutes" in text and "Nothing you enter is stored" in text
+    assert "not give a diagnosis" in text and "about 10 minutes" in text and "Nothing you enter is stored" in text
     assert "911" in text
     button = page.find("button", string="Start now")
     assert button is not None and button.find_parent("form")["action"] == "/start"
