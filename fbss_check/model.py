@@ -267,10 +267,14 @@ class Bank:
         translated: Bank = _in_language(self, language)
         return dataclasses.replace(translated, language=language)
 
+    @functools.cached_property
+    def sections_by_id(self) -> Mapping[str, Section]:
+        """Each section (page) by its id, in bank order."""
+        return {section.id: section for section in self.sections}
+
     def section_questions(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in bank order."""
-        section = next(s for s in self.sections if s.id == section_id)
-        return tuple(self.questions[q] for q in section.question_ids)
+        return tuple(self.questions[q] for q in self.sections_by_id[section_id].question_ids)
 
     def topic_order(self, topic_id: str) -> int:
         return self._topic_positions[topic_id]

@@ -48,8 +48,7 @@ class PatientPath:
         The first page's answers decide which pages are shown (the loader checks this), so once
         they are given the total holds for the rest of the questionnaire.
         """
-        follow_ups = {s.id for s in self.bank.sections if s.follow_up}
-        counted = [s for s in self.sections if s not in follow_ups]
+        counted = [s for s in self.sections if not self.bank.sections_by_id[s].follow_up]
         if section_id not in counted:
             return None
         first = self.bank.sections[0].id

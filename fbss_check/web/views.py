@@ -136,7 +136,7 @@ def begin() -> Response:
 @bp.route("/questions/<section_id>", methods=["GET", "POST"])
 def ask(section_id: str) -> Response | str:
     bank = current_bank()
-    section = next((s for s in bank.sections if s.id == section_id), None)
+    section = bank.sections_by_id.get(section_id)
     if section is None:
         abort(404)
     state = load_state()
@@ -208,9 +208,9 @@ def _save_section(section: Section, questions: tuple[Question, ...], form: Flask
         state.done.append(section.id)
     state.save()
     target = patient_path(bank, state.answers).first_incomplete(state.done) or CHECK
-    if target != CHECK and next(s for s in bank.sections if s.id == target).follow_up:
+    if target != CHECK and bank.sections_by_id[target].follow_up:
         # A follow-up page asks the one question that says how serious the new answers are (the
-        # ASQ's "right now"), with the crisis line beside it: it comes before the warning (H30).
+        # ASQ's "right now"), with the crisis line beside it: it comes before the warning (H31).
         return redirect(_target_url(target))
     if _warned_of_new_flags(state):
         return redirect(url_for("questionnaire.warn", next=target))
@@ -287,7 +287,7 @@ def warn() -> Response | str:
         return expired()
     bank = current_bank()
     target = request.args.get("next", CHECK)
-    if target != CHECK and target not in {s.id for s in bank.sections}:
+    if target != CHECK and target not in bank.sections_by_id:
         target = CHECK
     outcome = evaluate_answers(bank, state.answers)
     if outcome.urgency < Urgency.URGENT:
