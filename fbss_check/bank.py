@@ -29,6 +29,8 @@ from .model import (
     Kind,
     Question,
     Rule,
+    SafetyGroup,
+    SafetySign,
     Score,
     Section,
     Text,
@@ -209,9 +211,11 @@ class _Reader:
         scores = self.scores(raw, questions)
         # show_if is parsed once every question is known, so it may name any of them.
         questions = self.show_ifs(sections, questions, scores)
-        topics = self.topics(raw)
+        topics = self.topics(raw, questions, scores)
         rules = self.rules(raw, questions, scores, topics)
         tiers = self.tiers(raw)
+        safety_net = self.safety_net(raw, questions, scores)
+        key_facts = self.key_facts(raw, questions)
         cases = self.cases(raw, questions)
         return Bank(
             version=str(version),
@@ -226,6 +230,8 @@ class _Reader:
             cases=tuple(cases),
             sources=self.texts(raw, "sources", "(top)", translated=False),
             unsure_note=self.text(raw, "unsure_note", "(top)"),
+            safety_net=safety_net,
+            key_facts=key_facts,
             languages=self.languages,
             source_path=source,
         )
@@ -339,7 +345,8 @@ class _Reader:
                 self.fail(f"{c_path}.exclusive", "expected true or false")
             elif exclusive and raw.get("kind") != Kind.MULTIPLE_CHOICE.value:
                 self.fail(f"{c_path}.exclusive", "only a multiple-choice answer can be exclusive")
-            choices.append(Choice(code, self.text(c_raw, "label", c_path), exclusive is True))
+            short = self.text(c_raw, "short", c_path, required=False)
+            choices.append(Choice(code, self.text(c_raw, "label", c_path), exclusive is True, short))
         return tuple(choices)
 
     def show_ifs(
@@ -416,10 +423,17 @@ class _Reader:
                 )
         return scores
 
-    def topics(self, raw: Mapping[str, Any]) -> dict[str, Topic]:
+    def topics(
+        self, raw: Mapping[str, Any], questions: Mapping[str, Question], scores: Mapping[str, Score]
+    ) -> dict[str, Topic]:
         topics: dict[str, Topic] = {}
         for path, item in self.items(raw, "topics", ""):
             topic_id = self.ident(item, path, set(topics), "topic")
+            tried_when = None
+            if item.get("tried_when") is not None:
+                tried_when = parse_condition(
+                    item["tried_when"], f"{path}.tried_when", questions, scores, self.errors, allow_scores=False
+                )
             topic = Topic(
                 id=topic_id,
                 title=self.text(item, "title", path),
@@ -429,7 +443,11 @@ class _Reader:
                 risks=self.text(item, "risks", path),
                 questions=self.texts(item, "questions", path),
                 sources=self.texts(item, "sources", path, translated=False),
+                tried=self.text(item, "tried", path, required="tried_when" in item),
+                tried_when=tried_when,
             )
+            if "tried" in item and "tried_when" not in item:
+                self.fail(f"{path}.tried", "a topic's tried text needs tried_when: the answers that say it was tried")
             if topic_id:
                 topics[topic_id] = topic
         return topics
@@ -458,9 +476,43 @@ class _Reader:
             if urgency is None and not guidance:
                 self.fail(path, "a rule needs an urgency, guidance, or both")
             message = self.text(item, "message", path, required=urgency is not None)
+            short = self.text(item, "short", path, required=False)
             if rule_id and when is not None:
-                rules.append(Rule(rule_id, when, urgency, message, tuple(guidance)))
+                rules.append(Rule(rule_id, when, urgency, message, tuple(guidance), short))
         return rules
+
+    def safety_net(
+        self, raw: Mapping[str, Any], questions: Mapping[str, Question], scores: Mapping[str, Score]
+    ) -> tuple[SafetyGroup, ...]:
+        groups = []
+        for path, item in self.items(raw, "safety_net", ""):
+            urgency = self.enum(item.get("urgency"), f"{path}.urgency", Urgency, "emergency, urgent")
+            if urgency is not None and urgency < Urgency.URGENT:
+                self.fail(f"{path}.urgency", "a safety-net group is for emergency or urgent signs")
+            signs = []
+            for s_path, s_raw in self.items(item, "signs", f"{path}."):
+                when = None
+                if s_raw.get("when") is not None:
+                    when = parse_condition(
+                        s_raw["when"], f"{s_path}.when", questions, scores, self.errors, allow_scores=False
+                    )
+                signs.append(SafetySign(self.text(s_raw, "text", s_path), when))
+            if urgency is not None:
+                groups.append(SafetyGroup(urgency, self.text(item, "action", path), tuple(signs)))
+        return tuple(groups)
+
+    def key_facts(self, raw: Mapping[str, Any], questions: Mapping[str, Question]) -> tuple[str, ...]:
+        value = raw.get("key_facts")
+        if not isinstance(value, list) or not value:
+            self.fail("key_facts", "expected a list of question ids (the facts the staff need first)")
+            return ()
+        for i, question_id in enumerate(value):
+            question = questions.get(question_id) if isinstance(question_id, str) else None
+            if question is None:
+                self.fail(f"key_facts[{i}]", f"unknown question {question_id!r}")
+            elif not question.choices:
+                self.fail(f"key_facts[{i}]", f"question {question_id!r} has no choices to name")
+        return tuple(str(q) for q in value)
 
     def tiers(self, raw: Mapping[str, Any]) -> dict[Urgency, TierText]:
         tiers_raw = raw.get("tiers")
@@ -535,6 +587,26 @@ def check_bank(bank: Bank) -> list[str]:
     problems += _check_steps(bank)
     problems += _check_reachable(bank)
     problems += _check_cases(bank)
+    problems += _check_safety_net(bank)
+    return problems
+
+
+MIN_SAFETY_SIGNS = 3  # every result names at least this many warning signs, whatever was answered
+
+
+def _check_safety_net(bank: Bank) -> list[str]:
+    """Every result must name warning signs that need the emergency number and signs that need
+    the team the same day, and at least MIN_SAFETY_SIGNS of them for every patient."""
+    problems = []
+    urgencies = {group.urgency for group in bank.safety_net}
+    for urgency in (Urgency.EMERGENCY, Urgency.URGENT):
+        if urgency not in urgencies:
+            problems.append(f"safety_net: needs a group of {urgency.value} signs")
+    always = sum(1 for group in bank.safety_net for sign in group.signs if sign.when is None)
+    if always < MIN_SAFETY_SIGNS:
+        problems.append(
+            f"safety_net: needs at least {MIN_SAFETY_SIGNS} signs shown to everyone (no when), has {always}"
+        )
     return problems
 
 

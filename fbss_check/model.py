@@ -82,6 +82,11 @@ class Choice:
     code: str
     label: str
     exclusive: bool = False  # "None of these" or "Not sure" on a multiple choice: chosen alone
+    short: str = ""  # a few words for the "tell the staff" list and the clinician's summary line
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
 
 # Codes that mean the patient does not know: a question that hides red flags must show them all
@@ -212,6 +217,11 @@ class Rule:
     urgency: Urgency | None = None
     message: str = ""
     guidance: tuple[str, ...] = ()
+    short: str = ""  # the clinician's name for what fired, for the one-line summary
+
+    @property
+    def short_name(self) -> str:
+        return self.short or self.id.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,27 @@ class Topic:
     risks: str
     questions: tuple[str, ...]
     sources: tuple[str, ...]
+    # For a patient who has had this treatment: what usually comes next and when to go back.
+    # A topic is never hidden because the patient has tried it (issue 15); it says more.
+    tried: str = ""
+    tried_when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class SafetySign:
+    """A warning sign named on every result, so the patient knows what should bring them back."""
+
+    text: str
+    when: Condition | None = None  # shown only when this holds on the answers (None: always)
+
+
+@dataclass(frozen=True)
+class SafetyGroup:
+    """Signs that need the same action: call the emergency number, or the team the same day."""
+
+    urgency: Urgency
+    action: str  # may hold {emergency}, {urgent_care} and {surgeon_team}, as the tier texts do
+    signs: tuple[SafetySign, ...]
 
 
 @dataclass(frozen=True)
@@ -257,6 +288,8 @@ class Bank:
     sources: tuple[str, ...] = ()
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     unsure_note: str = ""
+    safety_net: tuple[SafetyGroup, ...] = ()
+    key_facts: tuple[str, ...] = ()  # questions whose answers the staff and the clinician need first
     language: str = DEFAULT_LANGUAGE  # the language of the plain strings: English until `in_language`
     source_path: str = field(default="", compare=False)
 

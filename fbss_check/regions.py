@@ -18,6 +18,7 @@ class Region:
     urgent_care: str  # words: where to get same-day care
     crisis: str  # words: the mental-health crisis line
     crisis_number: str  # the number to dial for the crisis line
+    quit_line: str  # words: the free stop-smoking line (the quit_smoking topic's {quit_line})
     phone_numbers: tuple[str, ...] = ()  # every number as its texts write it, made tappable on pages
 
 
@@ -29,7 +30,8 @@ REGIONS: dict[str, Region] = {
         urgent_care=N_("an urgent care center, or your doctor's same-day line"),
         crisis=N_("988 Suicide and Crisis Lifeline: call or text 988"),
         crisis_number="988",
-        phone_numbers=("911", "988"),
+        quit_line=N_("1-800-QUIT-NOW (1-800-784-8669), free in every state"),
+        phone_numbers=("911", "988", "1-800-784-8669"),
     ),
     "uk": Region(
         code="uk",
@@ -38,7 +40,8 @@ REGIONS: dict[str, Region] = {
         urgent_care=N_("NHS 111 (call 111 or go to 111.nhs.uk)"),
         crisis=N_("NHS 111, option 2, for a mental health crisis, or Samaritans on 116 123"),
         crisis_number="111",
-        phone_numbers=("999", "111", "116 123"),
+        quit_line=N_("the NHS Smokefree helpline on 0300 123 1044, or your local stop smoking service"),
+        phone_numbers=("999", "111", "116 123", "0300 123 1044"),
     ),
     "eu": Region(
         code="eu",
@@ -47,6 +50,7 @@ REGIONS: dict[str, Region] = {
         urgent_care=N_("your doctor's same-day service or out-of-hours service"),
         crisis=N_("your local crisis line; in many EU countries, call 116 123 for emotional support"),
         crisis_number="116123",
+        quit_line=N_("your country's free quit line: your doctor or pharmacist can give you the number"),
         phone_numbers=("112", "116 123"),
     ),
 }

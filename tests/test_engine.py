@@ -6,6 +6,7 @@ import pytest
 
 from fbss_check import AnswerError, Bank, Urgency, evaluate
 from fbss_check.answers import coerce_all
+from fbss_check.conditions import holds
 from fbss_check.engine import evaluate_answers
 
 # The contract table: answering yes to each question alone gives this tier (its gates unanswered).
@@ -141,6 +142,8 @@ def test_every_flag_is_reported_not_just_the_first(bank: Bank) -> None:
         "fever",
         "mood_screen_positive",
         "lifestyle_factors",
+        "getting_back_to_activity",
+        "smoking",
         "questions_for_doctor",
     )
 
@@ -180,17 +183,28 @@ def test_answers_on_a_hidden_question_are_ignored() -> None:
     assert "pain_trend" not in hidden.answers
 
 
-def test_guidance_follows_the_treatment_ladder_and_skips_what_was_tried() -> None:
+def test_guidance_follows_the_treatment_ladder_and_keeps_what_was_tried(bank: Bank) -> None:
     outcome = evaluate(
         {"pain_persisting": True, "weeks_since_surgery": 30, "treatments_tried": ["physical_therapy", "medication"]}
     )
     assert outcome.guidance == (
         "about_psps",
+        "back_to_activity",
+        "flare_up_plan",
         "diagnostic_tests",
+        "physical_therapy",
+        "medication",
         "psychological_support",
         "injections",
         "questions_for_your_doctor",
     )
+    # A tried treatment's topic stays and says what comes next (issue 15); the others do not.
+    tried = {
+        topic_id
+        for topic_id in outcome.guidance
+        if (when := bank.topics[topic_id].tried_when) is not None and holds(when, outcome.answers, {}, bank.scores)[0]
+    }
+    assert tried == {"physical_therapy", "medication"}
 
 
 def test_to_dict_is_the_json_contract() -> None:

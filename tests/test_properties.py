@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from fbss_check import Flag, Urgency, default_bank, evaluate
 from fbss_check.answers import to_json
-from fbss_check.conditions import questions_in
+from fbss_check.conditions import holds, questions_in
 from fbss_check.engine import evaluate_answers, is_visible, visible_answers
 from fbss_check.model import NO, UNSURE, YES, Answer, Kind, Question
 from tests.conftest import EMERGENCY_SIGNS
@@ -196,3 +196,36 @@ def test_not_sure_never_gives_less_than_a_sure_answer_would(
     tier = evaluate_answers(BANK, {**answers, question.id: said}).urgency
     worst = max(evaluate_answers(BANK, {**answers, question.id: answer}).urgency for answer in _definite(question))
     assert tier >= min(worst, Urgency.URGENT), (question.id, tier, worst)
+
+
+def _safety_signs(answers: dict[str, Answer]) -> dict[Urgency, list[str]]:
+    kept = visible_answers(BANK, answers)
+    return {
+        group.urgency: [s.text for s in group.signs if s.when is None or holds(s.when, kept, {}, BANK.scores)[0]]
+        for group in BANK.safety_net
+    }
+
+
+@given(ANSWERS)
+def test_every_result_names_at_least_three_signs_for_the_emergency_number_and_for_the_same_day(
+    answers: dict[str, Answer],
+) -> None:
+    """Safety-netting (issue 15): whatever was answered, the result names the signs that need the
+    emergency number now and those that need the team the same day, at least three of each."""
+    signs = _safety_signs(answers)
+    assert len(signs[Urgency.EMERGENCY]) >= 3 and len(signs[Urgency.URGENT]) >= 3
+
+
+@given(ANSWERS, st.sampled_from(["surgery_region", "devices_medicines", "time_since_surgery"]), st.data())
+def test_not_sure_or_no_answer_on_a_gate_never_hides_a_safety_net_sign(
+    answers: dict[str, Answer], question_id: str, data: st.DataObject
+) -> None:
+    """A sign tied to a region, a device, a medicine or the time since surgery is named when that
+    answer is "not sure" or not given, as surely as for any answer the patient could have given."""
+    question = BANK.questions[question_id]
+    unsure = question.not_sure_codes[0]
+    said = frozenset({unsure}) if question.kind is Kind.MULTIPLE_CHOICE else unsure
+    definite = data.draw(st.sampled_from(_definite(question)))
+    for doubtful in ({**answers, question_id: said}, {k: v for k, v in answers.items() if k != question_id}):
+        for urgency, shown in _safety_signs({**answers, question_id: definite}).items():
+            assert set(shown) <= set(_safety_signs(doubtful)[urgency]), (question_id, definite)

@@ -22,7 +22,7 @@ from fbss_check.clinics import load_clinics
 from fbss_check.regions import region_for
 
 from . import clinicians, language, present, security, views
-from .forms import build_forms
+from .forms import VISIT_QUESTION_MAX, build_forms
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
@@ -42,6 +42,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         FBSS_CLINICS=os.environ.get("FBSS_CLINICS"),
         FBSS_PROXY_HOPS=int(os.environ.get("FBSS_PROXY_HOPS", "0") or 0),
         FBSS_PUBLIC_URL=os.environ.get("FBSS_PUBLIC_URL"),
+        # Who to tell about a problem with the tool (shown on /clinicians): an email or a web address.
+        FBSS_SAFETY_CONTACT=os.environ.get("FBSS_SAFETY_CONTACT"),
+        # The time zone of the time printed on the summary (an IANA name such as Europe/London).
+        BABEL_DEFAULT_TIMEZONE=os.environ.get("FBSS_TIMEZONE", "UTC"),
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -72,6 +76,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
     app.jinja_env.globals["options"] = present.options
     app.jinja_env.filters["phone_links"] = present.phone_links
+    app.jinja_env.filters["fill"] = present.fill
+    app.jinja_env.filters["made_at"] = present.made_at
+    app.jinja_env.globals["visit_max"] = VISIT_QUESTION_MAX
     CSRFProtect(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(clinicians.bp)

@@ -92,6 +92,7 @@ def overview() -> str:
         clinics=clinics,
         languages=[AUTONYMS.get(code, code) for code in bank.languages],
         questions_in=lambda c: sorted({n.subject for n in walk(c) if n.subject}),
+        safety_contact=(current_app.config.get("FBSS_SAFETY_CONTACT") or "").strip(),
         **page_vars(),
     )
 
@@ -144,11 +145,8 @@ def clinician_view(code: str) -> Any:
     return render_template(
         "clinician_view.html",
         handoff=handoff,
-        outcome=outcome,
-        tier=present.tier_text(bank, outcome.urgency, region, clinic),
-        reasons=present.flag_reasons(bank, outcome),
-        scores=present.score_lines(bank, outcome),
-        topics=[bank.topics[t] for t in outcome.guidance],
+        **present.result_context(bank, outcome, region, clinic),
+        shown_topics=[bank.topics[t] for t in outcome.guidance],
         answered_in=LANGUAGE_NAMES.get(handoff.language or "", ""),
         sections=present.answered_sections(path),
         unfinished=any(q.required and q.id not in path.answers for qs in path.shown.values() for q in qs),

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
+from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from fbss_check.answers import AnswerError, coerce
@@ -147,3 +147,28 @@ def build_forms(bank: Bank) -> dict[str, type[FlaskForm]]:
         SectionForm.__name__ = f"{section.id.title().replace('_', '')}Form"
         forms[section.id] = SectionForm
     return forms
+
+
+VISIT_QUESTION_MAX = 300  # characters: a question or two, small enough for the cookie and the share code
+
+
+def clean_visit_question(text: str) -> str:
+    """The patient's own words, tidied: control characters dropped, spaces and lines kept simple,
+    cut to VISIT_QUESTION_MAX characters. Escaped like every text when shown (Jinja autoescape)."""
+    lines = ("".join(ch for ch in line if ch.isprintable()).strip() for line in str(text).splitlines())
+    return "\n".join(" ".join(line.split()) for line in lines if line)[:VISIT_QUESTION_MAX]
+
+
+class VisitQuestionForm(FlaskForm):
+    """An optional question the patient wants to ask at their visit, printed on the summary."""
+
+    visit_question = TextAreaField(
+        _l("What do you most want to ask at your visit?"),
+        validators=[
+            Optional(),
+            Length(
+                max=VISIT_QUESTION_MAX,
+                message=_l("Use %(max)d characters or fewer", max=VISIT_QUESTION_MAX),
+            ),
+        ],
+    )

@@ -17,6 +17,8 @@ from fbss_check.answers import AnswerError, coerce, to_json
 from fbss_check.legacy import upgrade_answers
 from fbss_check.model import Answer, Bank
 
+from .forms import clean_visit_question
+
 SALT = "fbss-check handoff"
 FORMAT = 1
 # A preset zlib dictionary of the contract's question ids and answer words: the codes compress
@@ -57,6 +59,7 @@ class Handoff:
     clinic: str | None
     dropped: tuple[str, ...]  # answers the current bank no longer understands
     language: str | None = None  # the language the patient answered in (codes before it have none)
+    visit_question: str = ""  # the patient's own question for the visit, in their words (may be empty)
 
 
 def _signer(secret: str) -> Signer:
@@ -70,6 +73,7 @@ def make_code(
     clinic: str | None,
     made_on: date,
     language: str | None = None,
+    visit_question: str = "",
 ) -> str:
     """A URL-safe code: the answers as compact JSON, compressed, base64url, then an HMAC signature."""
     payload: dict[str, Any] = {
@@ -81,6 +85,10 @@ def make_code(
     }
     if language is not None:
         payload["l"] = language  # optional, so FORMAT 1 codes made before it still read
+    if visit_question:
+        # The patient's question travels with the answers it belongs to: the same signature covers
+        # it, the reader cuts it to its size limit, and every page escapes it (README, "Sharing").
+        payload["q"] = visit_question
     text = json.dumps(payload, separators=(",", ":")).encode()
     packer = zlib.compressobj(level=9, zdict=DICTIONARY_1)
     packed = base64.urlsafe_b64encode(packer.compress(text) + packer.flush()).rstrip(b"=")
@@ -122,7 +130,7 @@ def read_code(secret: str, bank: Bank, code: str) -> Handoff:
             answers[question_id] = coerce(question, value, "json")
         except (AnswerError, TypeError, RecursionError, OverflowError):
             dropped.append(f"{question_id}: {str(value)[:40]}")
-    clinic, language = payload.get("c"), payload.get("l")
+    clinic, language, question = payload.get("c"), payload.get("l"), payload.get("q")
     return Handoff(
         answers,
         str(payload.get("v")),
@@ -130,4 +138,5 @@ def read_code(secret: str, bank: Bank, code: str) -> Handoff:
         clinic if isinstance(clinic, str) else None,
         tuple(dropped),
         language if isinstance(language, str) else None,
+        clean_visit_question(question) if isinstance(question, str) else "",
     )

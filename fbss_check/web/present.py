@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import segno
-from flask_babel import gettext
+from flask_babel import format_date, format_decimal, format_time, get_timezone, gettext
 from markupsafe import Markup, escape
 
 from fbss_check.clinics import Clinic
+from fbss_check.conditions import holds
 from fbss_check.engine import Outcome
-from fbss_check.model import Answer, Bank, Kind, Question, Urgency
+from fbss_check.model import NOT_SURE_CODES, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
@@ -45,12 +48,13 @@ def qr_image(url: str, label: str) -> Markup:
     )
 
 
-def answer_label(question: Question, answer: Answer | None) -> str:
-    """The words for an answer, as the patient saw them."""
+def answer_label(question: Question, answer: Answer | None, short: bool = False) -> str:
+    """The words for an answer, as the patient saw them; `short`: a choice's few words for the care
+    team ("takes a blood thinner", not the list of drug names) where the bank gives them."""
     if answer is None:
         return gettext("Not answered")
     if isinstance(answer, frozenset):
-        labels = [c.label for c in question.choices if c.code in answer]
+        labels = [c.short_label if short else c.label for c in question.choices if c.code in answer]
         return "; ".join(labels) if labels else gettext("None of these")
     if question.is_numeric:
         if question.value_labels:
@@ -60,7 +64,7 @@ def answer_label(question: Question, answer: Answer | None) -> str:
         return f"{answer} {question.unit}".strip()
     for choice in question.choices:
         if choice.code == answer:
-            return choice.label
+            return choice.short_label if short else choice.label
     return str(answer)
 
 
@@ -78,6 +82,7 @@ class AnsweredQuestion:
     question: Question
     label: str
     reports_something: bool = False  # a yes or a not sure (see Question.reports_something)
+    short_label: str = ""  # the answer in the bank's short words, for the care team
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,10 @@ def answered_sections(path: PatientPath, only_answered: bool = False) -> list[An
         if shown:
             items = tuple(
                 AnsweredQuestion(
-                    q, _shown_answer(q, path.answers.get(q.id)), q.reports_something(path.answers.get(q.id))
+                    q,
+                    _shown_answer(q, path.answers.get(q.id)),
+                    q.reports_something(path.answers.get(q.id)),
+                    _shown_answer(q, path.answers.get(q.id), short=True),
                 )
                 for q in shown
             )
@@ -110,18 +118,22 @@ def answered_sections(path: PatientPath, only_answered: bool = False) -> list[An
     return sections
 
 
-def _shown_answer(question: Question, answer: Answer | None) -> str:
+def _shown_answer(question: Question, answer: Answer | None, short: bool = False) -> str:
     # A submitted multiple-choice question with nothing ticked means "none of these".
     if answer is None and question.kind is Kind.MULTIPLE_CHOICE:
         return gettext("None of these")
-    return answer_label(question, answer)
+    return answer_label(question, answer, short)
 
 
-def tier_text(bank: Bank, urgency: Urgency, region: Region, clinic: Clinic | None = None) -> dict[str, str]:
-    """The heading and action for a tier, with the region's (and the clinic's) numbers filled in."""
-    text = bank.tiers[urgency]
+def _numbers(region: Region, clinic: Clinic | None) -> dict[str, str]:
+    """What the bank's {placeholders} stand for: the region's (and the clinic's) numbers and words."""
     urgent_care = gettext(region.urgent_care)  # the region's words are in the catalog (see regions.py)
-    numbers = {"emergency": region.emergency, "urgent_care": urgent_care, "surgeon_team": ""}
+    numbers = {
+        "emergency": region.emergency,
+        "urgent_care": urgent_care,
+        "surgeon_team": "",
+        "quit_line": gettext(region.quit_line),
+    }
     if clinic is not None:
         numbers["surgeon_team"] = gettext(
             " at %(clinic)s on %(phone)s", clinic=clinic.name, phone=clinic.surgeon_team_phone
@@ -132,7 +144,58 @@ def tier_text(bank: Bank, urgency: Urgency, region: Region, clinic: Clinic | Non
             phone=clinic.out_of_hours_phone,
             urgent_care=urgent_care,
         )
-    return {"heading": text.heading, "action": text.action.format_map(numbers)}
+    return numbers
+
+
+def fill(text: str, region: Region, clinic: Clinic | None = None) -> str:
+    """A bank text with its {placeholders} filled in for the region and the clinic."""
+    return text.format_map(_numbers(region, clinic)) if "{" in text else text
+
+
+def tier_text(bank: Bank, urgency: Urgency, region: Region, clinic: Clinic | None = None) -> dict[str, str]:
+    """The heading and action for a tier, with the region's (and the clinic's) numbers filled in."""
+    text = bank.tiers[urgency]
+    return {"heading": text.heading, "action": fill(text.action, region, clinic)}
+
+
+def safety_net(
+    bank: Bank, answers: Mapping[str, Answer], region: Region, clinic: Clinic | None
+) -> list[dict[str, Any]]:
+    """The warning signs every result names, grouped by what to do, with the numbers filled in;
+    a sign tied to a region, a device or a medicine only where the answers allow it."""
+    groups = []
+    for group in bank.safety_net:
+        signs = [s.text for s in group.signs if s.when is None or holds(s.when, answers, {}, bank.scores)[0]]
+        groups.append({"urgency": group.urgency, "action": fill(group.action, region, clinic), "signs": signs})
+    return groups
+
+
+def key_facts(bank: Bank, answers: Mapping[str, Answer]) -> list[dict[str, Any]]:
+    """The answers the staff need first (the bank's key_facts), in a few words each: the operation,
+    when, devices and medicines, health. "None of these", and a "not sure" with no words, are left out."""
+    facts = []
+    for question_id in bank.key_facts:
+        question, answer = bank.questions[question_id], answers.get(question_id)
+        if answer is None:
+            continue
+        codes = answer if isinstance(answer, frozenset) else {answer}
+        words = [
+            choice.short_label
+            for choice in question.choices
+            if choice.code in codes and choice.code != "none" and (choice.short or choice.code not in NOT_SURE_CODES)
+        ]
+        if words:
+            facts.append({"question": question, "words": words})
+    return facts
+
+
+def tried_topics(bank: Bank, outcome: Outcome) -> set[str]:
+    """The topics whose treatment the patient says they have had: these say what comes next."""
+    return {
+        topic_id
+        for topic_id in outcome.guidance
+        if (when := bank.topics[topic_id].tried_when) is not None and holds(when, outcome.answers, {}, bank.scores)[0]
+    }
 
 
 def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Markup:
@@ -181,5 +244,37 @@ def score_lines(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
         if value is None:
             continue
         top = score.item_max * (1 if score.method == "mean" else len(score.items))
-        lines.append({"score": score, "value": value, "top": top, "band": score.band(float(value))})
+        # A mean as clinicians write it, to one decimal (6.7, not 6.67); a sum as a whole number.
+        shown = format_decimal(value, format="0.0") if score.method == "mean" else str(value)
+        lines.append({"score": score, "value": shown, "top": top, "band": score.band(float(value))})
     return lines
+
+
+def flag_names(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
+    """Each flag's clinical short name and tier, for the clinician's one-line summary."""
+    rules = {rule.id: rule for rule in bank.rules}
+    return [{"urgency": flag.urgency, "short_name": rules[flag.id].short_name} for flag in outcome.flags]
+
+
+def result_context(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic | None) -> dict[str, Any]:
+    """What the patient's result, the printed summary and the clinician view all show."""
+    return {
+        "outcome": outcome,
+        "tier": tier_text(bank, outcome.urgency, region, clinic),
+        "reasons": flag_reasons(bank, outcome),
+        "crisis": needs_crisis_line(bank, outcome),
+        "scores": score_lines(bank, outcome),
+        # In an emergency only what helps now: the treatment ladder waits (hazard log H26).
+        "topics": [] if outcome.urgency is Urgency.EMERGENCY else [bank.topics[t] for t in outcome.guidance],
+        "tried": tried_topics(bank, outcome),
+        "safety": safety_net(bank, outcome.answers, region, clinic),
+        "facts": key_facts(bank, outcome.answers),
+        "flag_names": flag_names(bank, outcome),
+    }
+
+
+def made_at(moment: datetime) -> str:
+    """When a summary was made, as a clinician writes it: the date, the time and the time zone
+    (FBSS_TIMEZONE), e.g. "December 2, 2026, 9:05 AM (Europe/London)"."""
+    zone = get_timezone()
+    return f"{format_date(moment, 'long')}, {format_time(moment, 'short')} ({getattr(zone, 'key', None) or zone})"

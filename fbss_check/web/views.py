@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
@@ -19,7 +19,7 @@ from fbss_check.path import PatientPath, patient_path
 from fbss_check.regions import Region
 
 from . import present
-from .forms import MESSAGES, ActionForm
+from .forms import MESSAGES, ActionForm, VisitQuestionForm, clean_visit_question
 from .handoff import make_code
 from .language import current_language
 from .security import external_url
@@ -27,6 +27,7 @@ from .security import external_url
 bp = Blueprint("questionnaire", __name__)
 
 CHECK = "check"  # the "check your answers" step, as a `next` target
+VISIT_QUESTION = "visit_question"  # session key: the patient's own question (forms.VISIT_QUESTION_MAX)
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ def warn() -> Response | str:
         change_links=change_links,
         back_url=next(iter(change_links.values()), _target_url(target)).split("#")[0],
         crisis=present.needs_crisis_line(bank, outcome),
+        facts=present.key_facts(bank, outcome.answers),
         continue_url=_target_url(target),
         **page_vars(),
     )
@@ -358,31 +360,52 @@ def check() -> Response | str:
     )
 
 
-def _result_page(template_mode: str) -> Response | str:
+def _result_page(template_mode: str, visit_form: VisitQuestionForm | None = None) -> Any:
     found = summary_path()
     if isinstance(found, Response):
         return found
     path, gate = found
     bank = current_bank()
     outcome = evaluate_answers(bank, path.answers)
+    visit_question = current_visit_question()
+    if visit_form is None:
+        visit_form = VisitQuestionForm(data={"visit_question": visit_question})
     return render_template(
         "result.html",
         mode=template_mode,
-        outcome=outcome,
-        tier=tier_text(outcome.urgency),
-        reasons=present.flag_reasons(bank, outcome),
-        crisis=present.needs_crisis_line(bank, outcome),
-        scores=present.score_lines(bank, outcome),
-        # In an emergency only what helps now: the treatment ladder waits (hazard log H26).
-        topics=[] if outcome.urgency is Urgency.EMERGENCY else [bank.topics[t] for t in outcome.guidance],
+        **present.result_context(bank, outcome, current_region(), current_clinic()),
         sections=present.answered_sections(path, only_answered=gate is not None),
         unfinished=gate is not None,
         resume_url=_target_url(gate) if gate is not None else None,
-        today=date.today(),
+        made_at=datetime.now(UTC),
         share=share_link(path) if template_mode == "summary" else None,
         form=ActionForm(),
+        visit_form=visit_form,
+        visit_question=visit_question,
         **page_vars(),
-    )
+    ), (400 if visit_form.errors else 200)
+
+
+def current_visit_question() -> str:
+    """The patient's own question for their visit, as kept in the session cookie (never on the server)."""
+    value = session.get(VISIT_QUESTION)
+    return clean_visit_question(value) if isinstance(value, str) else ""
+
+
+@bp.post("/visit-question")
+def save_visit_question() -> Any:
+    """Keep (or clear) the patient's question for the visit, then show the result again."""
+    if load_state() is None:
+        return expired()
+    form = VisitQuestionForm()
+    if not form.validate_on_submit():
+        return _result_page("result", visit_form=form)  # the words stay in the box, with the problem
+    text = clean_visit_question(form.visit_question.data or "")
+    if text:
+        session[VISIT_QUESTION] = text
+    else:
+        session.pop(VISIT_QUESTION, None)
+    return redirect(url_for("questionnaire.result") + "#visit-question-title")
 
 
 def share_link(path: PatientPath) -> tuple[str, Any]:
@@ -395,18 +418,19 @@ def share_link(path: PatientPath) -> tuple[str, Any]:
         clinic.slug if clinic else None,
         date.today(),
         current_language(),
+        visit_question=current_visit_question(),
     )
     url = external_url("clinicians.clinician_view", code=code)
     return url, present.qr_image(url, gettext("QR code of your share link"))
 
 
 @bp.get("/result")
-def result() -> Response | str:
+def result() -> Any:
     return _result_page("result")
 
 
 @bp.get("/summary")
-def summary() -> Response | str:
+def summary() -> Any:
     return _result_page("summary")
 
 

@@ -61,6 +61,13 @@ def every_page(page: Page, base_url: str, language: str = "en") -> Iterator[str]
     page.locator("main a[href='/summary']").click()
     yield "summary"
     page.goto(base_url + "/result")
+    page.fill("#visit_question", "Why does my leg still hurt? " * 12)  # over 300 characters
+    page.locator("form[action='/visit-question'] button").click()
+    yield "result, own question too long"
+    page.fill("#visit_question", "Could the screws have moved?")
+    page.locator("form[action='/visit-question'] button").click()
+    yield "result with own question"
+    page.goto(base_url + "/result")
     page.locator("main a[href='/share']").click()
     yield "share"
     page.locator(".share-url a").click()

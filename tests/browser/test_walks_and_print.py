@@ -72,11 +72,22 @@ def test_a_walk_reaches_the_tier(
     context.close()
 
 
+# The longest question a patient can keep (300 characters), on the heaviest summary.
+OWN_QUESTION = ("Is the new leg pain from the screws, and should I stop the gym until I am seen? " * 4)[:300]
+
+
+def save_own_question(page: Page, base_url: str, text: str) -> None:
+    page.goto(base_url + "/result")
+    page.fill("#visit_question", text)
+    page.locator("form[action='/visit-question'] button").click()
+
+
 def summary_in(browser: Browser, live_server: str, language: str) -> tuple[Page, Any]:
     """The summary of the heavy case in one language, seen as the printer sees it."""
     context = new_context(browser, "desktop")
     page = context.new_page()
     walk_with_mouse(page, live_server, HEAVY, language)
+    save_own_question(page, live_server, OWN_QUESTION)
     page.goto(live_server + "/summary")
     page.emulate_media(media="print")
     return page, context

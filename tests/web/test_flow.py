@@ -54,7 +54,7 @@ def test_a_full_walk_gives_the_tier_on_the_result_and_the_summary(
     page = soup(result)
     assert page.main is not None and page.main["id"] == "result"
     assert page.find(id="urgency-heading") is not None
-    assert "2.1.0" in page.get_text()  # the bank version
+    assert "2.2.0" in page.get_text()  # the bank version
     summary = patient.get("/summary")
     assert urgency_of(summary) == tier
     assert soup(summary).select_one(".notes-box") is not None
@@ -395,14 +395,31 @@ def test_the_result_explains_each_flag_and_score(patient: Patient) -> None:
     assert [t["data-topic"] for t in page.select("[data-topic]")][-1] == "questions_for_your_doctor"
 
 
-def test_the_summary_groups_every_answer_by_section(patient: Patient) -> None:
-    patient.walk(CALM_ANSWERS)
+def test_the_summary_lists_the_answers_that_report_something_first_then_every_other_by_section(
+    patient: Patient,
+) -> None:
+    patient.walk({**CALM_ANSWERS, "fever": "unsure"})
     page = soup(patient.get("/summary"))
     answers = page.select_one(".answers")
     assert answers is not None
     headings = [h.get_text() for h in answers.select("h3")]
-    assert headings[0] == "Your operation" and len(headings) == 8
-    assert len(answers.select(".answer-row")) == 41
+    # The treatments page's one answer (physical therapy) is listed with the answers that report
+    # something, so that page has no block of its own.
+    assert headings == [
+        "Answers that report something",
+        "Your operation",
+        "Signs that need help now",
+        "Your operation and your health",
+        "More signs to check",
+        "Changes in your body",
+        "How much your pain affects you",
+        "Your mood",
+    ]
+    reported = answers.select("[data-positive-answers] .answer-row")
+    said = {" ".join(row.get_text(" ").split()) for row in reported}
+    assert any("temperature" in row and row.endswith("Not sure") for row in said)
+    assert all(row.select_one("dd strong") for row in reported)  # bold on paper, not only in colour
+    assert len(answers.select(".answer-row")) == 41  # every answer once
 
 
 def test_the_region_sets_the_emergency_numbers() -> None:
