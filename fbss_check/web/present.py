@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from fbss_check.clinics import Clinic
 from fbss_check.conditions import holds
 from fbss_check.engine import Outcome
-from fbss_check.model import NOT_SURE_CODES, Answer, Bank, Kind, Question, Urgency
+from fbss_check.model import Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
@@ -172,18 +172,15 @@ def safety_net(
 
 def key_facts(bank: Bank, answers: Mapping[str, Answer]) -> list[dict[str, Any]]:
     """The answers the staff need first (the bank's key_facts), in a few words each: the operation,
-    when, devices and medicines, health. "None of these", and a "not sure" with no words, are left out."""
+    when, devices and medicines, health. Only choices with `short` words count: "None of these",
+    a bare "not sure", and what does not change care now (sleeping badly) are left out."""
     facts = []
     for question_id in bank.key_facts:
         question, answer = bank.questions[question_id], answers.get(question_id)
         if answer is None:
             continue
         codes = answer if isinstance(answer, frozenset) else {answer}
-        words = [
-            choice.short_label
-            for choice in question.choices
-            if choice.code in codes and choice.code != "none" and (choice.short or choice.code not in NOT_SURE_CODES)
-        ]
+        words = [choice.short_label for choice in question.choices if choice.code in codes and choice.short]
         if words:
             facts.append({"question": question, "words": words})
     return facts
@@ -215,9 +212,16 @@ def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Mark
 
 
 def needs_crisis_line(bank: Bank, outcome: Outcome) -> bool:
-    """Whether a flag rests on an answer from a section that carries the crisis line (the suicide screen)."""
+    """Whether an urgent or emergency flag rests on an answer from a section that carries the crisis
+    line (the suicide screen): then the crisis line leads the page. A low mood score alone (soon)
+    keeps it lower down, as on every result, so it does not crowd an unrelated emergency."""
     crisis_sections = {section.id for section in bank.sections if section.crisis_line}
-    return any(bank.questions[q].section in crisis_sections for flag in outcome.flags for q in flag.because)
+    return any(
+        bank.questions[q].section in crisis_sections
+        for flag in outcome.flags
+        if flag.urgency >= Urgency.URGENT
+        for q in flag.because
+    )
 
 
 def flag_reasons(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:

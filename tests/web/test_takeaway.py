@@ -107,7 +107,7 @@ def test_urgent_and_emergency_pages_say_what_to_tell_the_staff(
         **CALM_ANSWERS,
         "surgery_region": ["neck"],
         "devices_medicines": ["blood_thinner", "stimulator"],
-        "health_conditions": ["past_cancer"],
+        "health_conditions": ["past_cancer", "sleep_poor"],
         **changes,
     }
     warning = soup(patient.walk(answers, stop_at_warning=True))
@@ -117,7 +117,9 @@ def test_urgent_and_emergency_pages_say_what_to_tell_the_staff(
         words = text_of(tell)
         for fact in known:
             assert fact in words, fact
-        assert "dural tear" in words and "Every medicine you take" in words
+        assert "dural tear" in words and "every medicine you take, and when you last took it" in words
+        assert "Choose all that apply" not in words and "?" not in words  # the few words, not the questions
+        assert "sleeps badly" not in words
         assert "apixaban" not in words  # the few words, not the list of drug names
 
 
