@@ -254,6 +254,30 @@ def score_lines(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     return lines
 
 
+def crisis_only(bank: Bank, outcome: Outcome) -> bool:
+    """Whether the tier is urgent only because of the suicide screen: then the page heads with the
+    crisis line and the patient's doctor, not the surgeon's team (hazard log H31)."""
+    crisis_sections = {section.id for section in bank.sections if section.crisis_line}
+    serious = [flag for flag in outcome.flags if flag.urgency >= Urgency.URGENT]
+    return (
+        outcome.urgency is Urgency.URGENT
+        and bool(serious)
+        and all(bank.questions[q].section in crisis_sections for flag in serious for q in flag.because)
+    )
+
+
+def crisis_tier(region: Region) -> dict[str, str]:
+    """The urgent tier's heading and action when only the suicide screen made it urgent."""
+    return {
+        "heading": gettext("Talk to someone today about how you feel"),
+        "action": gettext(
+            "Call or text the %(crisis)s now, or tell your own doctor today. If you are in danger, call %(number)s.",
+            crisis=gettext(region.crisis),
+            number=region.emergency,
+        ),
+    }
+
+
 def flag_names(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     """Each flag's clinical short name and tier, for the clinician's one-line summary."""
     rules = {rule.id: rule for rule in bank.rules}
@@ -262,9 +286,11 @@ def flag_names(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
 
 def result_context(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic | None) -> dict[str, Any]:
     """What the patient's result, the printed summary and the clinician view all show."""
+    only_crisis = crisis_only(bank, outcome)
     return {
         "outcome": outcome,
-        "tier": tier_text(bank, outcome.urgency, region, clinic),
+        "tier": crisis_tier(region) if only_crisis else tier_text(bank, outcome.urgency, region, clinic),
+        "crisis_only": only_crisis,
         "reasons": flag_reasons(bank, outcome),
         "crisis": needs_crisis_line(bank, outcome),
         "scores": score_lines(bank, outcome),

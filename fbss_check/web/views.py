@@ -301,10 +301,12 @@ def warn() -> Response | str:
         for item in reason["because"]
         if bank.questions[item["id"]].section in on_path
     }
+    only_crisis = present.crisis_only(bank, outcome)
     return render_template(
         "warning.html",
         outcome=outcome,
-        tier=tier_text(outcome.urgency),
+        tier=present.crisis_tier(current_region()) if only_crisis else tier_text(outcome.urgency),
+        crisis_only=only_crisis,
         reasons=reasons,
         change_links=change_links,
         back_url=next(iter(change_links.values()), _target_url(target)).split("#")[0],

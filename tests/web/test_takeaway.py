@@ -304,3 +304,22 @@ def test_the_poster_says_what_the_check_gives_and_uses_the_public_address() -> N
     assert "https://check.example.org/c/example_spine" in text_of(page.select_one(".poster-url"))
     assert len(page.select(".poster-points li")) == 3
     assert "call 911" in text_of(page.select_one(".poster-emergency"))
+
+
+def test_urgent_only_from_the_suicide_screen_heads_with_the_crisis_line_not_the_surgeon(patient: Patient) -> None:
+    page = soup(patient.walk({**CALM_ANSWERS, "asq_wish_dead": "yes", "asq_now": "no"}, stop_at_warning=True))
+    result = soup(patient.get("/result"))
+    for shown in (page, result):
+        banner = shown.select_one("[data-urgency=urgent]")
+        assert banner is not None
+        words = text_of(banner)
+        assert "Talk to someone today" in words and "surgeon" not in words
+        assert banner.select_one("[data-call-crisis][href='tel:988']") is not None
+        assert shown.select_one("[data-tell-staff]") is None  # the operation facts do not help here
+
+
+def test_one_answer_behind_two_tiers_gives_one_instruction(patient: Patient) -> None:
+    patient.walk({**CALM_ANSWERS, "health_conditions": ["past_cancer"], "night_pain": "yes", "cough_strain_pain": "no"})
+    page = soup(patient.get("/result"))
+    flags = [item["data-flag"] for item in page.select(".flags > [data-flag]")]
+    assert "new_pain_after_cancer" in flags and "night_pain" not in flags
