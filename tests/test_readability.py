@@ -41,11 +41,16 @@ def section_text(bank: Bank, section_id: str) -> str:
 
 def topic_text(bank: Bank, topic_id: str) -> str:
     topic = bank.topics[topic_id]
-    return " ".join([topic.summary, topic.involves, topic.benefits, topic.risks, *topic.questions])
+    return " ".join([topic.summary, topic.involves, topic.benefits, topic.risks, topic.tried, *topic.questions])
 
 
 def messages_text(bank: Bank) -> str:
     return " ".join(rule.message for rule in bank.rules if rule.message)
+
+
+def safety_net_text(bank: Bank) -> str:
+    """Each group's action, then its signs: a list on the page, so each sign is read as a sentence."""
+    return " ".join(f"{g.action} " + " ".join(sign.text.rstrip(".") + "." for sign in g.signs) for g in bank.safety_net)
 
 
 def tiers_text(bank: Bank) -> str:
@@ -57,6 +62,7 @@ TEXTS: list[tuple[str, Callable[[Bank], str]]] = [
     *[(f"topic {t}", lambda bank, t=t: topic_text(bank, t)) for t in BANK.topics],
     ("flag messages", messages_text),
     ("tier texts", tiers_text),
+    ("safety net", safety_net_text),
 ]
 
 
