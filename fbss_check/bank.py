@@ -13,8 +13,8 @@ import yaml
 
 from . import analysis
 from .answers import AnswerError, coerce_all
-from .conditions import holds, parse_condition, questions_in, walk
-from .engine import evaluate_answers
+from .conditions import parse_condition, questions_in, walk
+from .engine import answers_meet, evaluate_answers
 from .model import (
     DEFAULT_LANGUAGE,
     NO,
@@ -708,7 +708,7 @@ def _check_gated(bank: Bank, question: Question, places: Mapping[str, str]) -> l
         for code in gate.not_sure_codes:
             trials.append({gate_id: frozenset({code}) if gate.kind is Kind.MULTIPLE_CHOICE else code})
     for trial in trials:
-        if not holds(question.show_if, trial, {}, bank.scores)[0]:
+        if not answers_meet(bank, question.show_if, trial):
             said = ", ".join(f"{k} = {sorted(v) if isinstance(v, frozenset) else v}" for k, v in trial.items())
             problems.append(
                 f"{where}: red-flag question {question.id!r} is hidden when {said or 'nothing is answered'}; "

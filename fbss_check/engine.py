@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conditions import ScoreRange, holds
-from .model import Answer, Bank, Question, Urgency
+from .model import Answer, Bank, Condition, Question, Urgency
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,24 @@ class Outcome:
         }
 
 
+def answers_meet(bank: Bank, condition: Condition | None, answers: Mapping[str, Answer]) -> bool:
+    """Whether a condition that reads answers alone (a show_if, a safety-net sign's `when`, a
+    topic's `tried_when`) holds; no condition always holds."""
+    return condition is None or holds(condition, answers, {}, bank.scores)[0]
+
+
 def is_visible(question: Question, visible: Mapping[str, Answer], bank: Bank) -> bool:
     """Whether a question is shown, given the answers kept on earlier questions."""
-    if question.show_if is None:
-        return True
-    return holds(question.show_if, visible, {}, bank.scores)[0]
+    return answers_meet(bank, question.show_if, visible)
+
+
+def tried_topics(bank: Bank, outcome: Outcome) -> set[str]:
+    """The topics whose treatment the patient says they have had: these say what comes next."""
+    return {
+        topic_id
+        for topic_id in outcome.guidance
+        if (when := bank.topics[topic_id].tried_when) is not None and answers_meet(bank, when, outcome.answers)
+    }
 
 
 def visible_answers(bank: Bank, answers: Mapping[str, Answer]) -> dict[str, Answer]:

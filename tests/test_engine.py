@@ -6,8 +6,7 @@ import pytest
 
 from fbss_check import AnswerError, Bank, Urgency, evaluate
 from fbss_check.answers import coerce_all
-from fbss_check.conditions import holds
-from fbss_check.engine import evaluate_answers
+from fbss_check.engine import evaluate_answers, tried_topics
 
 # The contract table: answering yes to each question alone gives this tier (its gates unanswered).
 TIER_WHEN_YES = [
@@ -199,12 +198,7 @@ def test_guidance_follows_the_treatment_ladder_and_keeps_what_was_tried(bank: Ba
         "questions_for_your_doctor",
     )
     # A tried treatment's topic stays and says what comes next (issue 15); the others do not.
-    tried = {
-        topic_id
-        for topic_id in outcome.guidance
-        if (when := bank.topics[topic_id].tried_when) is not None and holds(when, outcome.answers, {}, bank.scores)[0]
-    }
-    assert tried == {"physical_therapy", "medication"}
+    assert tried_topics(bank, outcome) == {"physical_therapy", "medication"}
 
 
 def test_to_dict_is_the_json_contract() -> None:

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from fbss_check import Flag, Urgency, default_bank, evaluate
 from fbss_check.answers import to_json
-from fbss_check.conditions import holds, questions_in
-from fbss_check.engine import evaluate_answers, is_visible, visible_answers
+from fbss_check.conditions import questions_in
+from fbss_check.engine import answers_meet, evaluate_answers, is_visible, visible_answers
 from fbss_check.model import NO, UNSURE, YES, Answer, Kind, Question
 from tests.conftest import EMERGENCY_SIGNS
 from tests.strategies import answer_for, answers
@@ -201,7 +201,7 @@ def test_not_sure_never_gives_less_than_a_sure_answer_would(
 def _safety_signs(answers: dict[str, Answer]) -> dict[Urgency, list[str]]:
     kept = visible_answers(BANK, answers)
     return {
-        group.urgency: [s.text for s in group.signs if s.when is None or holds(s.when, kept, {}, BANK.scores)[0]]
+        group.urgency: [sign.text for sign in group.signs if answers_meet(BANK, sign.when, kept)]
         for group in BANK.safety_net
     }
 

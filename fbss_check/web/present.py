@@ -13,8 +13,7 @@ from flask_babel import format_date, format_decimal, format_time, get_timezone, 
 from markupsafe import Markup, escape
 
 from fbss_check.clinics import Clinic
-from fbss_check.conditions import holds
-from fbss_check.engine import Outcome
+from fbss_check.engine import Outcome, answers_meet, tried_topics
 from fbss_check.model import Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
@@ -165,7 +164,7 @@ def safety_net(
     a sign tied to a region, a device or a medicine only where the answers allow it."""
     groups = []
     for group in bank.safety_net:
-        signs = [s.text for s in group.signs if s.when is None or holds(s.when, answers, {}, bank.scores)[0]]
+        signs = [sign.text for sign in group.signs if answers_meet(bank, sign.when, answers)]
         groups.append({"urgency": group.urgency, "action": fill(group.action, region, clinic), "signs": signs})
     return groups
 
@@ -184,15 +183,6 @@ def key_facts(bank: Bank, answers: Mapping[str, Answer]) -> list[dict[str, Any]]
         if words:
             facts.append({"question": question, "words": words})
     return facts
-
-
-def tried_topics(bank: Bank, outcome: Outcome) -> set[str]:
-    """The topics whose treatment the patient says they have had: these say what comes next."""
-    return {
-        topic_id
-        for topic_id in outcome.guidance
-        if (when := bank.topics[topic_id].tried_when) is not None and holds(when, outcome.answers, {}, bank.scores)[0]
-    }
 
 
 def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Markup:
