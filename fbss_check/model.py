@@ -305,6 +305,11 @@ class Bank:
         """Each section (page) by its id, in bank order."""
         return {section.id: section for section in self.sections}
 
+    @functools.cached_property
+    def rules_by_id(self) -> Mapping[str, Rule]:
+        """Each rule by its id, in bank order."""
+        return {rule.id: rule for rule in self.rules}
+
     def section_questions(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in bank order."""
         return tuple(self.questions[q] for q in self.sections_by_id[section_id].question_ids)

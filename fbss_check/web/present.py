@@ -104,17 +104,18 @@ def answered_sections(path: PatientPath, only_answered: bool = False) -> list[An
     for section_id, questions in path.shown.items():
         shown = [q for q in questions if not only_answered or q.id in path.answers]
         if shown:
-            items = tuple(
-                AnsweredQuestion(
-                    q,
-                    _shown_answer(q, path.answers.get(q.id)),
-                    q.reports_something(path.answers.get(q.id)),
-                    _shown_answer(q, path.answers.get(q.id), short=True),
-                )
-                for q in shown
-            )
+            items = tuple(_answered(q, path.answers.get(q.id)) for q in shown)
             sections.append(AnsweredSection(section_id, titles[section_id], items))
     return sections
+
+
+def _answered(question: Question, answer: Answer | None) -> AnsweredQuestion:
+    return AnsweredQuestion(
+        question,
+        _shown_answer(question, answer),
+        question.reports_something(answer),
+        _shown_answer(question, answer, short=True),
+    )
 
 
 def _shown_answer(question: Question, answer: Answer | None, short: bool = False) -> str:
@@ -169,20 +170,18 @@ def safety_net(
     return groups
 
 
-def key_facts(bank: Bank, answers: Mapping[str, Answer]) -> list[dict[str, Any]]:
-    """The answers the staff need first (the bank's key_facts), in a few words each: the operation,
-    when, devices and medicines, health. Only choices with `short` words count: "None of these",
-    a bare "not sure", and what does not change care now (sleeping badly) are left out."""
-    facts = []
+def key_facts(bank: Bank, answers: Mapping[str, Answer]) -> list[str]:
+    """The answers the staff need first (the bank's key_facts), in a few words each, in bank order:
+    the operation, when, devices and medicines, health. Only choices with `short` words count:
+    "None of these", a bare "not sure", and what does not change care now (sleeping badly) are left out."""
+    words = []
     for question_id in bank.key_facts:
-        question, answer = bank.questions[question_id], answers.get(question_id)
-        if answer is None:
-            continue
+        answer = answers.get(question_id)
         codes = answer if isinstance(answer, frozenset) else {answer}
-        words = [choice.short_label for choice in question.choices if choice.code in codes and choice.short]
-        if words:
-            facts.append({"question": question, "words": words})
-    return facts
+        words += [
+            choice.short for choice in bank.questions[question_id].choices if choice.code in codes and choice.short
+        ]
+    return words
 
 
 def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Markup:
@@ -205,13 +204,17 @@ def needs_crisis_line(bank: Bank, outcome: Outcome) -> bool:
     """Whether an urgent or emergency flag rests on an answer from a section that carries the crisis
     line (the suicide screen): then the crisis line leads the page. A low mood score alone (soon)
     keeps it lower down, as on every result, so it does not crowd an unrelated emergency."""
-    crisis_sections = {section.id for section in bank.sections if section.crisis_line}
+    crisis_sections = _crisis_sections(bank)
     return any(
         bank.questions[q].section in crisis_sections
         for flag in outcome.flags
         if flag.urgency >= Urgency.URGENT
         for q in flag.because
     )
+
+
+def _crisis_sections(bank: Bank) -> set[str]:
+    return {section.id for section in bank.sections if section.crisis_line}
 
 
 def flag_reasons(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
@@ -247,7 +250,7 @@ def score_lines(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
 def crisis_only(bank: Bank, outcome: Outcome) -> bool:
     """Whether the tier is urgent only because of the suicide screen: then the page heads with the
     crisis line and the patient's doctor, not the surgeon's team (hazard log H31)."""
-    crisis_sections = {section.id for section in bank.sections if section.crisis_line}
+    crisis_sections = _crisis_sections(bank)
     serious = [flag for flag in outcome.flags if flag.urgency >= Urgency.URGENT]
     return (
         outcome.urgency is Urgency.URGENT
@@ -268,18 +271,25 @@ def crisis_tier(region: Region) -> dict[str, str]:
     }
 
 
+def decision_tier(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic | None) -> tuple[dict[str, str], bool]:
+    """The tier's heading and action as the warning and the result show them, and whether they are
+    the crisis line's (urgent only because of the suicide screen)."""
+    if crisis_only(bank, outcome):
+        return crisis_tier(region), True
+    return tier_text(bank, outcome.urgency, region, clinic), False
+
+
 def flag_names(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     """Each flag's clinical short name and tier, for the clinician's one-line summary."""
-    rules = {rule.id: rule for rule in bank.rules}
-    return [{"urgency": flag.urgency, "short_name": rules[flag.id].short_name} for flag in outcome.flags]
+    return [{"urgency": flag.urgency, "short_name": bank.rules_by_id[flag.id].short_name} for flag in outcome.flags]
 
 
 def result_context(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic | None) -> dict[str, Any]:
     """What the patient's result, the printed summary and the clinician view all show."""
-    only_crisis = crisis_only(bank, outcome)
+    tier, only_crisis = decision_tier(bank, outcome, region, clinic)
     return {
         "outcome": outcome,
-        "tier": crisis_tier(region) if only_crisis else tier_text(bank, outcome.urgency, region, clinic),
+        "tier": tier,
         "crisis_only": only_crisis,
         "reasons": flag_reasons(bank, outcome),
         "crisis": needs_crisis_line(bank, outcome),

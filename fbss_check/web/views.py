@@ -101,10 +101,6 @@ def page_vars(**extra: Any) -> dict[str, Any]:
     return {"bank": current_bank(), "region": current_region(), "clinic": current_clinic(), **extra}
 
 
-def tier_text(urgency: Urgency) -> dict[str, str]:
-    return present.tier_text(current_bank(), urgency, current_region(), current_clinic())
-
-
 @bp.get("/")
 def start() -> str:
     return render_template("start.html", form=ActionForm(), deleted=request.args.get("deleted") == "1", **page_vars())
@@ -301,11 +297,11 @@ def warn() -> Response | str:
         for item in reason["because"]
         if bank.questions[item["id"]].section in on_path
     }
-    only_crisis = present.crisis_only(bank, outcome)
+    tier, only_crisis = present.decision_tier(bank, outcome, current_region(), current_clinic())
     return render_template(
         "warning.html",
         outcome=outcome,
-        tier=present.crisis_tier(current_region()) if only_crisis else tier_text(outcome.urgency),
+        tier=tier,
         crisis_only=only_crisis,
         reasons=reasons,
         change_links=change_links,

@@ -239,8 +239,7 @@ def test_the_summary_opens_with_a_line_for_the_clinician(patient: Patient) -> No
     page = soup(patient.get("/summary"))
     line = text_of(page.select_one("[data-clinical-summary]"))
     assert line.startswith("Urgent.")
-    rules = {rule.id: rule for rule in default_bank().rules}
-    assert f"Red flags: {rules['wound_problem'].short}." in line
+    assert f"Red flags: {default_bank().rules_by_id['wound_problem'].short}." in line
     for fact in ("neck", "6 to 11 weeks ago", "fusion", "takes a blood thinner"):
         assert fact in line
     assert "PEG pain score 3.3/10" in line  # (4 + 3 + 3) / 3, as clinicians write it
