@@ -216,6 +216,7 @@ class _Reader:
         tiers = self.tiers(raw)
         safety_net = self.safety_net(raw, questions, scores)
         key_facts = self.key_facts(raw, questions)
+        compare_scores, compare_treatments = self.compare(raw, questions, scores)
         cases = self.cases(raw, questions)
         return Bank(
             version=str(version),
@@ -232,6 +233,8 @@ class _Reader:
             unsure_note=self.text(raw, "unsure_note", "(top)"),
             safety_net=safety_net,
             key_facts=key_facts,
+            compare_scores=compare_scores,
+            compare_treatments=compare_treatments,
             languages=self.languages,
             source_path=source,
         )
@@ -410,6 +413,14 @@ class _Reader:
                     self.fail(b_path, "a band needs numeric min and max")
                     continue
                 bands.append(Band(float(low), float(high), self.text(b_raw, "label", b_path)))
+            change_percent = None
+            change = item.get("change")
+            if change is not None:
+                percent = change.get("percent") if isinstance(change, Mapping) else None
+                if not _is_number(percent) or not 0 < float(percent) <= 100 or set(change) != {"percent"}:
+                    self.fail(f"{path}.change", "expected `{percent: N}`, N from 1 to 100 (a meaningful change)")
+                else:
+                    change_percent = float(percent)
             if score_id:
                 scores[score_id] = Score(
                     id=score_id,
@@ -420,6 +431,7 @@ class _Reader:
                     meaning=self.text(item, "meaning", path),
                     bands=tuple(bands),
                     sources=self.texts(item, "sources", path, translated=False),
+                    change_percent=change_percent,
                 )
         return scores
 
@@ -513,6 +525,32 @@ class _Reader:
             elif not question.choices:
                 self.fail(f"key_facts[{i}]", f"question {question_id!r} has no choices to name")
         return tuple(str(q) for q in value)
+
+    def compare(
+        self, raw: Mapping[str, Any], questions: Mapping[str, Question], scores: Mapping[str, Score]
+    ) -> tuple[tuple[str, ...], str | None]:
+        """`compare`: the scores shown then and now, and the checklist of treatments (both optional)."""
+        value = raw.get("compare", {})
+        if not isinstance(value, Mapping) or set(value) - {"scores", "treatments"}:
+            self.fail("compare", "expected a mapping with `scores` (a list of score ids) and `treatments`")
+            return (), None
+        shown = value.get("scores", [])
+        if not isinstance(shown, list):
+            self.fail("compare.scores", "expected a list of score ids")
+            shown = []
+        for i, score_id in enumerate(shown):
+            score = scores.get(score_id) if isinstance(score_id, str) else None
+            if score is None:
+                self.fail(f"compare.scores[{i}]", f"unknown score {score_id!r}")
+            elif score.change_percent is None and not score.bands:
+                self.fail(f"compare.scores[{i}]", f"score {score_id!r} needs `change.percent` or bands to compare")
+        treatments = value.get("treatments")
+        if treatments is not None:
+            question = questions.get(treatments) if isinstance(treatments, str) else None
+            if question is None or question.kind is not Kind.MULTIPLE_CHOICE:
+                self.fail("compare.treatments", f"expected the id of a multiple_choice question, got {treatments!r}")
+                treatments = None
+        return tuple(str(s) for s in shown), treatments
 
     def tiers(self, raw: Mapping[str, Any]) -> dict[Urgency, TierText]:
         tiers_raw = raw.get("tiers")

@@ -116,3 +116,12 @@ def _answers(question: Question, answer: Answer) -> list[dict[str, Any]]:
     labels = {c.code: c.label for c in question.choices}
     codes = sorted(answer) if isinstance(answer, frozenset) else [answer]
     return [{"valueCoding": {"system": CODE_SYSTEM, "code": code, "display": labels[code]}} for code in codes]
+
+
+def bundle(responses: list[dict[str, Any]]) -> dict[str, Any]:
+    """QuestionnaireResponses of one patient (an earlier check and today's) as a FHIR collection."""
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": response} for response in responses],
+    }

@@ -201,6 +201,9 @@ class Score:
     meaning: str
     bands: tuple[Band, ...] = ()
     sources: tuple[str, ...] = ()
+    # What counts as a meaningful change between two checks (a lower score is always better):
+    # a fall or rise of this percent of the earlier value (the PEG: 30), or else a move to another band.
+    change_percent: float | None = None
 
     def band(self, value: float) -> str:
         """The label of the band the value falls in, or an empty string."""
@@ -208,6 +211,13 @@ class Score:
             if band.minimum <= value <= band.maximum:
                 return band.label
         return ""
+
+    def band_index(self, value: float) -> int | None:
+        """The position of the band the value falls in (0 is the lowest), or None."""
+        for index, band in enumerate(self.bands):
+            if band.minimum <= value <= band.maximum:
+                return index
+        return None
 
 
 @dataclass(frozen=True)
@@ -290,6 +300,8 @@ class Bank:
     unsure_note: str = ""
     safety_net: tuple[SafetyGroup, ...] = ()
     key_facts: tuple[str, ...] = ()  # questions whose answers the staff and the clinician need first
+    compare_scores: tuple[str, ...] = ()  # the scores shown then and now when comparing two checks
+    compare_treatments: str | None = None  # the checklist whose new ticks are "treatments started since"
     language: str = DEFAULT_LANGUAGE  # the language of the plain strings: English until `in_language`
     source_path: str = field(default="", compare=False)
 

@@ -21,7 +21,7 @@ from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
 from fbss_check.clinics import load_clinics
 from fbss_check.regions import region_for
 
-from . import clinicians, language, present, security, views
+from . import clinicians, compare, language, present, security, views
 from .forms import VISIT_QUESTION_MAX, build_forms
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -79,8 +79,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["fill"] = present.fill
     app.jinja_env.filters["made_at"] = present.made_at
     app.jinja_env.globals["visit_max"] = VISIT_QUESTION_MAX
+    app.before_request(compare.allow_photo)  # before the CSRF check reads the form
     CSRFProtect(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(compare.bp)
     app.register_blueprint(clinicians.bp)
     app.register_blueprint(language.bp)
     _register_errors(app)

@@ -6,17 +6,20 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from fbss_check import fhir
+from fbss_check.compare import EarlierCheck, compare
 from fbss_check.conditions import walk
 from fbss_check.engine import evaluate_answers
 from fbss_check.model import Bank, Condition, Urgency
 from fbss_check.path import patient_path
 
 from . import present
-from .handoff import InvalidCode, read_code
+from .compare import codes_in
+from .forms import ClinicianCompareForm
+from .handoff import Handoff, InvalidCode, read_code
 from .language import AUTONYMS, LANGUAGE_NAMES
 from .present import qr_svg
 from .security import external_url
@@ -93,6 +96,8 @@ def overview() -> str:
         languages=[AUTONYMS.get(code, code) for code in bank.languages],
         questions_in=lambda c: sorted({n.subject for n in walk(c) if n.subject}),
         safety_contact=(current_app.config.get("FBSS_SAFETY_CONTACT") or "").strip(),
+        compare_form=ClinicianCompareForm(),
+        compare_missing=request.args.get("compare") == "missing",
         **page_vars(),
     )
 
@@ -122,12 +127,27 @@ def share() -> Any:
     return render_template("share.html", url=url, qr=qr, unfinished=gate is not None, **page_vars())
 
 
+PAIR = "..."  # /r/<earlier>...<later>: two checks side by side (no code holds three dots)
+
+
+def read_checks(bank: Bank, codes: str) -> tuple[Handoff, EarlierCheck | None]:
+    """The check a /r/ link shows and the earlier one it is compared with: two codes joined by
+    "..." (the older by date is the earlier), or one code that carries its earlier check, or none."""
+    parts = codes.split(PAIR)
+    if len(parts) > 2:
+        raise InvalidCode(gettext("a link holds one or two codes"))
+    read = sorted((read_code(current_app.secret_key or "", bank, part) for part in parts), key=lambda h: h.made_on)
+    if len(read) == 2:
+        return read[1], read[0].as_earlier()
+    return read[0], read[0].earlier
+
+
 @bp.get("/r/<code>")
 def clinician_view(code: str) -> Any:
     q = questionnaire()
     bank = current_bank()
     try:
-        handoff = read_code(current_app.secret_key or "", bank, code)
+        handoff, earlier = read_checks(bank, code)
     except InvalidCode as error:
         return render_template(
             "error.html",
@@ -142,9 +162,11 @@ def clinician_view(code: str) -> Any:
     outcome = evaluate_answers(bank, path.answers)
     clinic = q.clinics.get(handoff.clinic or "")
     region = clinic.region if clinic else q.region
+    compared = compare(bank, earlier, path.answers) if earlier is not None else None
     return render_template(
         "clinician_view.html",
         handoff=handoff,
+        compared=present.comparison_context(bank, compared) if compared else None,
         **present.result_context(bank, outcome, region, clinic),
         shown_topics=[bank.topics[t] for t in outcome.guidance],
         answered_in=LANGUAGE_NAMES.get(handoff.language or "", ""),
@@ -183,10 +205,23 @@ def fhir_my_answers() -> Any:
 def fhir_shared_answers(code: str) -> Any:
     bank = current_bank()
     try:
-        handoff = read_code(current_app.secret_key or "", bank, code)
+        handoff, earlier = read_checks(bank, code)
     except InvalidCode:
         abort(400)
-    path = patient_path(bank, handoff.answers)
-    return fhir_response(
-        fhir.questionnaire_response(bank, path.answers, handoff.made_on), "fbss-check-answers.fhir.json"
-    )
+    now = fhir.questionnaire_response(bank, patient_path(bank, handoff.answers).answers, handoff.made_on)
+    if earlier is None:
+        return fhir_response(now, "fbss-check-answers.fhir.json")
+    then = fhir.questionnaire_response(bank, patient_path(bank, earlier.answers).answers, earlier.made_on)
+    return fhir_response(fhir.bundle([then, now]), "fbss-check-both-checks.fhir.json")
+
+
+@bp.post("/clinicians/compare")
+def compare_two() -> Response:
+    """Two codes or links pasted by a clinician: open them side by side at /r/<earlier>...<later>."""
+    form = ClinicianCompareForm()
+    if not form.validate_on_submit():
+        abort(400)
+    codes = [next(iter(codes_in(field.data or "")), "") for field in (form.earlier, form.later)]
+    if not all(codes):
+        return redirect(url_for("clinicians.overview", compare="missing") + "#compare-two")
+    return redirect(url_for("clinicians.clinician_view", code=PAIR.join(codes)))

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
@@ -172,3 +173,17 @@ class VisitQuestionForm(FlaskForm):
             ),
         ],
     )
+
+
+class CompareForm(FlaskForm):
+    """An earlier check to compare with: its share link or code pasted, or a photo of its QR code."""
+
+    earlier = TextAreaField(_l("Paste the link or code from your earlier check"), validators=[Optional()])
+    photo = FileField(_l("Or choose a photo of the QR code on your earlier printout"), validators=[Optional()])
+
+
+class ClinicianCompareForm(FlaskForm):
+    """Two share links or codes, to open side by side."""
+
+    earlier = TextAreaField(_l("Earlier check: its link or code"), validators=[Optional()])
+    later = TextAreaField(_l("Later check: its link or code"), validators=[Optional()])

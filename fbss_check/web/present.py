@@ -13,6 +13,7 @@ from flask_babel import format_date, format_decimal, format_time, get_timezone, 
 from markupsafe import Markup, escape
 
 from fbss_check.clinics import Clinic
+from fbss_check.compare import Change, Comparison, ScoreChange
 from fbss_check.engine import Outcome, answers_meet, tried_topics
 from fbss_check.model import Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
@@ -300,6 +301,78 @@ def result_context(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic 
         "safety": safety_net(bank, outcome.answers, region, clinic),
         "facts": key_facts(bank, outcome.answers),
         "flag_names": flag_names(bank, outcome),
+    }
+
+
+def _score_value(change: ScoreChange, value: float) -> str:
+    return format_decimal(value, format="0.0") if change.score.method == "mean" else str(round(value))
+
+
+def _score_meaning(change: ScoreChange) -> str:
+    """What a change of score means, in the score's own terms (README, "Compare with last time")."""
+    score = change.score
+    if score.change_percent is not None:
+        size = round(score.change_percent)
+        if change.change is Change.BETTER:
+            return gettext("Better. A fall of %(size)s percent or more is a real improvement.", size=size)
+        if change.change is Change.WORSE:
+            return gettext("Worse. It rose by %(size)s percent or more.", size=size)
+        return gettext("About the same: it changed by less than %(size)s percent.", size=size)
+    then, now = score.band(change.then), score.band(change.now)
+    if change.change is Change.BETTER:
+        return gettext("Better: from %(then)s to %(now)s.", then=then, now=now)
+    if change.change is Change.WORSE:
+        return gettext("Worse: from %(then)s to %(now)s.", then=then, now=now)
+    return gettext("No change of band: %(band)s.", band=now)
+
+
+def comparison_context(bank: Bank, comparison: Comparison) -> dict[str, Any]:
+    """What the result, the summary and the clinician view show of a comparison with an earlier check."""
+    earlier = comparison.earlier
+    scores = []
+    for change in comparison.scores:
+        difference = change.difference
+        sign = "+" if difference > 0 else ("\u2212" if difference < 0 else "")  # a true minus sign
+        shown = _score_value(change, abs(difference)) if difference else "0"
+        percent = change.percent
+        scores.append(
+            {
+                "score": change.score,
+                "then": _score_value(change, change.then),
+                "now": _score_value(change, change.now),
+                "difference": sign + shown,
+                "percent": f"{sign}{abs(percent)}%" if percent else "",
+                "change": change.change.value,
+                "meaning": _score_meaning(change),
+            }
+        )
+    gone = set(comparison.gone_flags)
+    treatments = bank.questions[bank.compare_treatments] if bank.compare_treatments else None
+    return {
+        "earlier_on": format_date(earlier.made_on, "long"),
+        "earlier_version": earlier.bank_version,
+        "other_version": earlier.bank_version.split(".")[0] != bank.version.split(".")[0],
+        "scores": scores,
+        "new_flags": set(comparison.new_flags),
+        "new_names": [bank.rules_by_id[r].short_name for r in comparison.new_flags],
+        "gone": [r for r in flag_reasons(bank, comparison.then) if r["flag"].id in gone],
+        "gone_names": [bank.rules_by_id[r].short_name for r in comparison.gone_flags],
+        "started": [c.label for c in treatments.choices if c.code in comparison.started] if treatments else [],
+        "started_short": [c.short_label for c in treatments.choices if c.code in comparison.started]
+        if treatments
+        else [],
+        "changed": [
+            {
+                "id": item.question.id,
+                "question": item.question.text,
+                "then": answer_label(item.question, item.then),
+                "now": answer_label(item.question, item.now),
+            }
+            for item in comparison.changed
+        ],
+        "not_compared": [bank.questions[q].text for q in comparison.not_compared],
+        "retired": len(earlier.retired),
+        "anything": comparison.anything,
     }
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import mimetypes
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import rcssmin
@@ -226,8 +227,23 @@ class Assets:
         return response
 
 
+class InMemoryRequest(Request):
+    """Uploaded files (a photo of a QR code) are held in memory, never in a temporary file on
+    disk; MAX_CONTENT_LENGTH (or the route's own limit) bounds them."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def install(app: Flask, static_folder: Path) -> None:
     """Wire every production safeguard into the app."""
+    app.request_class = InMemoryRequest
     check_secret_key(app)
     check_public_url(app)
     app.session_interface = SessionInterface()

@@ -19,6 +19,7 @@ from fbss_check.path import PatientPath, patient_path
 from fbss_check.regions import Region
 
 from . import present
+from .earlier import EARLIER, comparison, current_earlier
 from .forms import MESSAGES, ActionForm, VisitQuestionForm, clean_visit_question
 from .handoff import make_code
 from .language import current_language
@@ -123,7 +124,7 @@ def begin() -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    _clear_answers()
+    _clear_answers(keep=(EARLIER,))
     session.permanent = True
     session["started"] = True
     State({}, [], []).save()
@@ -277,6 +278,12 @@ def _target_url(target: str) -> str:
     return url_for("questionnaire.check") if target == CHECK else url_for("questionnaire.ask", section_id=target)
 
 
+def where_next(state: State) -> str:
+    """Where a patient carries on: the first page still to answer, or their result."""
+    gate = patient_path(current_bank(), state.answers).first_incomplete(state.done)
+    return _target_url(gate) if gate is not None else url_for("questionnaire.result")
+
+
 @bp.get("/warning")
 def warn() -> Response | str:
     state = load_state()
@@ -366,6 +373,7 @@ def _result_page(template_mode: str, visit_form: VisitQuestionForm | None = None
     bank = current_bank()
     outcome = evaluate_answers(bank, path.answers)
     visit_question = current_visit_question()
+    compared = comparison(bank, path.answers)
     if visit_form is None:
         visit_form = VisitQuestionForm(data={"visit_question": visit_question})
     return render_template(
@@ -380,6 +388,7 @@ def _result_page(template_mode: str, visit_form: VisitQuestionForm | None = None
         form=ActionForm(),
         visit_form=visit_form,
         visit_question=visit_question,
+        compared=present.comparison_context(bank, compared) if compared else None,
         **page_vars(),
     ), (400 if visit_form.errors else 200)
 
@@ -409,6 +418,7 @@ def save_visit_question() -> Any:
 def share_link(path: PatientPath) -> tuple[str, Any]:
     """The patient's share link and its QR code, made from the answers on their path."""
     clinic = current_clinic()
+    earlier = current_earlier(current_bank())
     code = make_code(
         current_app.secret_key or "",
         current_bank(),
@@ -417,6 +427,7 @@ def share_link(path: PatientPath) -> tuple[str, Any]:
         date.today(),
         current_language(),
         visit_question=current_visit_question(),
+        earlier=earlier.as_earlier() if earlier is not None else None,
     )
     url = external_url("clinicians.clinician_view", code=code)
     return url, present.qr_image(url, gettext("QR code of your share link"))
@@ -450,10 +461,11 @@ def delete() -> Response:
     return redirect(url_for("questionnaire.start", deleted="1"))
 
 
-def _clear_answers() -> None:
+def _clear_answers(keep: tuple[str, ...] = ()) -> None:
     """Forget everything the patient entered; the CSRF token (so a second click still works),
-    the clinic they came from and the language they chose stay."""
-    kept = {key: session[key] for key in ("csrf_token", "clinic", "language") if key in session}
+    the clinic they came from and the language they chose stay (and `keep`: starting a new check
+    keeps the earlier one brought to compare with)."""
+    kept = {key: session[key] for key in ("csrf_token", "clinic", "language", *keep) if key in session}
     session.clear()
     session.update(kept)
 

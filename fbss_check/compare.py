@@ -1,0 +1,158 @@
+"""Comparing today's answers with an earlier check: scores then and now, flags new and gone,
+treatments started since, answers that changed. Display only: today's tier is `evaluate` of
+today's answers alone, and an earlier check can only mark one of today's flags as new.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from .engine import Outcome, evaluate_answers, visible_answers
+from .model import Answer, Bank, Question, Score
+
+
+@dataclass(frozen=True)
+class EarlierCheck:
+    """An earlier check, read back against the current bank."""
+
+    answers: Mapping[str, Answer]
+    made_on: date
+    bank_version: str
+    # Questions that cannot be compared: answers under an older bank that were asked another way
+    # (mapped onto today's questions) or are no longer asked.
+    not_compared: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()  # ids of earlier answers to questions no longer asked
+
+
+class Change(enum.Enum):
+    """What a change of score means, by the score's own guidance (a lower score is better)."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    SAME = "same"  # no meaningful change
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    score: Score
+    then: float
+    now: float
+    change: Change
+
+    @property
+    def difference(self) -> float:
+        return self.now - self.then
+
+    @property
+    def percent(self) -> int | None:
+        """The change as a whole percent of the earlier score (None from a score of 0)."""
+        return round(100 * self.difference / self.then) if self.then else None
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    question: Question
+    then: Answer | None  # None: not answered (or not asked) then
+    now: Answer | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    earlier: EarlierCheck
+    scores: tuple[ScoreChange, ...]
+    new_flags: tuple[str, ...]  # rule ids that fire today and did not then
+    gone_flags: tuple[str, ...]  # rule ids that fired then and do not today
+    started: tuple[str, ...]  # choice codes of the treatments checklist ticked today, not then
+    changed: tuple[AnswerChange, ...]  # in bank order
+    not_compared: tuple[str, ...]  # question ids, in bank order
+    then: Outcome  # the earlier answers, judged by today's rules
+    now: Outcome
+
+    @property
+    def anything(self) -> bool:
+        """Whether anything at all differs (scores with a meaningful change included)."""
+        moved = any(s.change is not Change.SAME for s in self.scores)
+        return bool(moved or self.new_flags or self.gone_flags or self.started or self.changed)
+
+
+def score_change(score: Score, then: float, now: float) -> Change:
+    """Better, worse or the same by the score's own rule: a percent of the earlier value where it
+    gives one (from 0, that percent of the scale), else a move to another band."""
+    if score.change_percent is not None:
+        base = then if then else score.item_max
+        step = base * score.change_percent / 100
+        if now <= then - step:
+            return Change.BETTER
+        if now >= then + step:
+            return Change.WORSE
+        return Change.SAME
+    before, after = score.band_index(then), score.band_index(now)
+    if before is None or after is None or before == after:
+        return Change.SAME
+    return Change.BETTER if after < before else Change.WORSE
+
+
+def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]) -> Comparison:
+    """What changed between an earlier check and today's answers, both on their own visible path
+    (an answer on a branch the patient left never counts, then or now)."""
+    then_answers = visible_answers(bank, earlier.answers)
+    now_kept = visible_answers(bank, now_answers)
+    then_outcome = evaluate_answers(bank, then_answers)
+    now_outcome = evaluate_answers(bank, now_kept)
+    then_flags = {flag.id for flag in then_outcome.flags}
+    now_flags = {flag.id for flag in now_outcome.flags}
+    order = {rule.id: i for i, rule in enumerate(bank.rules)}
+    scores = []
+    for score_id in bank.compare_scores:
+        then, now = then_outcome.scores.get(score_id), now_outcome.scores.get(score_id)
+        if then is not None and now is not None:
+            score = bank.scores[score_id]
+            scores.append(ScoreChange(score, float(then), float(now), score_change(score, float(then), float(now))))
+    started: tuple[str, ...] = ()
+    if bank.compare_treatments is not None:
+        question = bank.questions[bank.compare_treatments]
+        before = _ticked(then_answers.get(question.id))
+        after = _ticked(now_kept.get(question.id))
+        started = tuple(c.code for c in question.choices if c.code in after - before and not c.exclusive)
+    skipped = set(earlier.not_compared)
+    changed = tuple(
+        AnswerChange(question, then_answers.get(question.id), now_kept.get(question.id))
+        for question in bank.questions.values()
+        if question.id not in skipped and then_answers.get(question.id) != now_kept.get(question.id)
+    )
+    return Comparison(
+        earlier=earlier,
+        scores=tuple(scores),
+        new_flags=tuple(sorted(now_flags - then_flags, key=order.__getitem__)),
+        gone_flags=tuple(sorted(then_flags - now_flags, key=order.__getitem__)),
+        started=started,
+        changed=changed,
+        not_compared=tuple(q for q in bank.questions if q in skipped),
+        then=then_outcome,
+        now=now_outcome,
+    )
+
+
+def _ticked(answer: Answer | None) -> frozenset[str]:
+    return answer if isinstance(answer, frozenset) else frozenset()
+
+
+def differences(earlier: Mapping[str, Answer], now: Mapping[str, Answer]) -> tuple[dict[str, Answer], tuple[str, ...]]:
+    """The earlier answers as a change to today's: the earlier answer of every question where
+    it differs, and the questions answered today that were not answered then. With today's
+    answers this gives the earlier ones back (`earlier_answers`), in far fewer bytes."""
+    changed = {q: a for q, a in earlier.items() if now.get(q) != a}
+    missing = tuple(sorted(q for q in now if q not in earlier))
+    return changed, missing
+
+
+def earlier_answers(
+    now: Mapping[str, Answer], changed: Mapping[str, Answer], missing: tuple[str, ...]
+) -> dict[str, Answer]:
+    """The earlier answers, from today's and `differences`."""
+    answers = {q: a for q, a in now.items() if q not in missing}
+    answers.update(changed)
+    return answers

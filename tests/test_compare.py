@@ -1,0 +1,99 @@
+"""Comparing two checks (fbss_check.compare): display only, never a change to today's tier."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from hypothesis import given
+
+from fbss_check import default_bank
+from fbss_check.compare import Change, EarlierCheck, compare, differences, earlier_answers, score_change
+from fbss_check.engine import evaluate_answers, visible_answers
+from fbss_check.model import Answer
+from tests.strategies import answers
+
+BANK = default_bank()
+ANSWERS = answers(BANK)
+PEG, PHQ4 = BANK.scores["peg"], BANK.scores["phq4"]
+
+
+def earlier(given_answers: dict[str, Answer]) -> EarlierCheck:
+    return EarlierCheck(given_answers, date(2026, 6, 1), BANK.version)
+
+
+@given(ANSWERS, ANSWERS)
+def test_todays_tier_and_flags_are_todays_answers_alone(then: dict[str, Answer], now: dict[str, Answer]) -> None:
+    result = compare(BANK, earlier(then), now)
+    alone = evaluate_answers(BANK, now)
+    assert result.now.urgency is alone.urgency
+    assert result.now.flags == alone.flags
+
+
+@given(ANSWERS, ANSWERS)
+def test_new_and_gone_flags_are_the_difference_of_the_two_checks(
+    then: dict[str, Answer], now: dict[str, Answer]
+) -> None:
+    result = compare(BANK, earlier(then), now)
+    then_ids = {f.id for f in evaluate_answers(BANK, then).flags}
+    now_ids = {f.id for f in evaluate_answers(BANK, now).flags}
+    assert set(result.new_flags) == now_ids - then_ids
+    assert set(result.gone_flags) == then_ids - now_ids
+
+
+@given(ANSWERS)
+def test_a_check_compared_with_itself_shows_no_change(same: dict[str, Answer]) -> None:
+    result = compare(BANK, earlier(same), same)
+    assert not result.anything
+    assert all(s.change is Change.SAME and s.difference == 0 for s in result.scores)
+
+
+@given(ANSWERS, ANSWERS)
+def test_answers_on_a_branch_left_never_count_as_changes(then: dict[str, Answer], now: dict[str, Answer]) -> None:
+    result = compare(BANK, earlier(then), now)
+    shown_then, shown_now = visible_answers(BANK, then), visible_answers(BANK, now)
+    for item in result.changed:
+        assert item.then == shown_then.get(item.question.id)
+        assert item.now == shown_now.get(item.question.id)
+        assert item.then != item.now
+    unchanged = {q for q in BANK.questions if shown_then.get(q) == shown_now.get(q)}
+    assert not unchanged & {item.question.id for item in result.changed}
+
+
+@given(ANSWERS, ANSWERS)
+def test_the_earlier_answers_travel_as_their_difference_and_come_back_whole(
+    then: dict[str, Answer], now: dict[str, Answer]
+) -> None:
+    changed, missing = differences(then, now)
+    assert earlier_answers(now, changed, missing) == then
+
+
+def test_questions_asked_another_way_are_not_compared() -> None:
+    then = {"fever": "yes", "time_since_surgery": "weeks_2_6"}
+    now = {"fever": "no", "time_since_surgery": "months_3_6"}
+    result = compare(BANK, replace(earlier(then), not_compared=("time_since_surgery",)), now)
+    assert [item.question.id for item in result.changed] == ["fever"]
+    assert result.not_compared == ("time_since_surgery",)
+
+
+def test_the_peg_changes_by_30_percent_of_the_earlier_score() -> None:
+    assert score_change(PEG, 7.0, 4.9) is Change.BETTER  # exactly 30 percent lower
+    assert score_change(PEG, 7.0, 5.0) is Change.SAME
+    assert score_change(PEG, 5.0, 6.5) is Change.WORSE
+    assert score_change(PEG, 5.0, 6.4) is Change.SAME
+    # From 0, 30 percent of the scale (3 points) counts.
+    assert score_change(PEG, 0.0, 2.9) is Change.SAME
+    assert score_change(PEG, 0.0, 3.0) is Change.WORSE
+
+
+def test_the_phq4_changes_by_band() -> None:
+    assert score_change(PHQ4, 2, 3) is Change.WORSE  # none -> mild
+    assert score_change(PHQ4, 3, 5) is Change.SAME  # mild, still
+    assert score_change(PHQ4, 9, 8) is Change.BETTER  # severe -> moderate
+
+
+def test_treatments_started_since_are_the_new_ticks() -> None:
+    then = {"treatments_tried": frozenset({"physical_therapy"})}
+    now = {"treatments_tried": frozenset({"physical_therapy", "injections"})}
+    assert compare(BANK, earlier(then), now).started == ("injections",)
+    assert compare(BANK, earlier(now), then).started == ()
