@@ -6,8 +6,9 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext
+from werkzeug.wrappers import Response
 
 from fbss_check import fhir
 from fbss_check.conditions import walk
@@ -16,11 +17,11 @@ from fbss_check.model import Bank, Condition, Urgency
 from fbss_check.path import patient_path
 
 from . import present
+from .context import current_bank, page_vars, questionnaire, secret_key, share_link, summary_path
 from .handoff import InvalidCode, read_code
 from .language import AUTONYMS, LANGUAGE_NAMES
 from .present import qr_svg
 from .security import external_url
-from .views import current_bank, page_vars, questionnaire, share_link, summary_path
 
 bp = Blueprint("clinicians", __name__)
 FHIR_JSON = "application/fhir+json"
@@ -76,12 +77,11 @@ def overview() -> str:
         if question.show_if is not None
     }
     sources = sorted({s for t in bank.topics.values() for s in t.sources} | set(bank.sources))
-    clinics = [
-        {"clinic": clinic, "url": external_url("questionnaire.start_for_clinic", slug=clinic.slug)}
-        for clinic in q.clinics.values()
-    ]
-    for item in clinics:
-        item["qr"] = qr_svg(item["url"], gettext("QR code for the link of %(clinic)s", clinic=item["clinic"].name))
+    clinics = []
+    for clinic in q.clinics.values():
+        url = external_url("questionnaire.start_for_clinic", slug=clinic.slug)
+        label = gettext("QR code for the link of %(clinic)s", clinic=clinic.name)
+        clinics.append({"clinic": clinic, "url": url, "qr": qr_svg(url, label)})
     return render_template(
         "clinicians.html",
         tiers=tiers,
@@ -127,7 +127,7 @@ def clinician_view(code: str) -> Any:
     q = questionnaire()
     bank = current_bank()
     try:
-        handoff = read_code(current_app.secret_key or "", bank, code)
+        handoff = read_code(secret_key(), bank, code)
     except InvalidCode as error:
         return render_template(
             "error.html",
@@ -183,7 +183,7 @@ def fhir_my_answers() -> Any:
 def fhir_shared_answers(code: str) -> Any:
     bank = current_bank()
     try:
-        handoff = read_code(current_app.secret_key or "", bank, code)
+        handoff = read_code(secret_key(), bank, code)
     except InvalidCode:
         abort(400)
     path = patient_path(bank, handoff.answers)

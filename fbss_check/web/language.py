@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask import Blueprint, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from fbss_check.model import DEFAULT_LANGUAGE
+
+from .context import current_language, questionnaire
 
 bp = Blueprint("language", __name__)
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -40,7 +41,7 @@ def check_catalogs(bank_languages: tuple[str, ...], directory: Path = TRANSLATIO
 
 def languages() -> tuple[str, ...]:
     """The languages the loaded bank has text for (English first)."""
-    return current_app.extensions["fbss_check"].bank.languages  # type: ignore[no-any-return]
+    return questionnaire().bank.languages
 
 
 def select_language() -> str:
@@ -49,7 +50,7 @@ def select_language() -> str:
     chosen = session.get("language")
     if chosen in offered:
         return str(chosen)
-    clinics = current_app.extensions["fbss_check"].clinics
+    clinics = questionnaire().clinics
     slug = session.get("clinic")
     if request.endpoint == "clinicians.poster" and request.view_args:
         slug = request.view_args.get("slug")  # a clinic's poster speaks the clinic's language
@@ -57,10 +58,6 @@ def select_language() -> str:
     if clinic is not None and clinic.language in offered:
         return str(clinic.language)
     return request.accept_languages.best_match(offered) or DEFAULT_LANGUAGE
-
-
-def current_language() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def switch_links() -> list[dict[str, str]]:
