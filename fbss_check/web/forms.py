@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
@@ -51,7 +52,7 @@ class FitsTheQuestion:
             raise ValidationError(MESSAGES.get(self.question.kind, _l("Check this answer"))) from error
 
 
-def _required(question: Question, message: str) -> InputRequired | Optional:
+def _required(question: Question, message: LazyString) -> InputRequired | Optional:
     return InputRequired(message) if question.required else Optional()
 
 
