@@ -51,6 +51,12 @@ class Kind(enum.Enum):
     SCALE_0_3 = "scale_0_3"
 
 
+# The kinds by what they ask for; a new kind joins its groups here.
+SCALE_BOUNDS: Mapping[Kind, tuple[int, int]] = MappingProxyType({Kind.SCALE_0_10: (0, 10), Kind.SCALE_0_3: (0, 3)})
+SCALE_KINDS = frozenset(SCALE_BOUNDS)  # a number chosen from a row of buttons
+YES_NO_KINDS = frozenset({Kind.YES_NO, Kind.YES_NO_UNSURE})  # choices the loader makes: yes, no (, not sure)
+NUMERIC_KINDS = SCALE_KINDS | {Kind.WHOLE_NUMBER}  # answered with a whole number
+
 YES, NO, UNSURE = "yes", "no", "unsure"
 DEFAULT_LANGUAGE = "en"
 
@@ -145,10 +151,8 @@ class Question:
     @property
     def bounds(self) -> tuple[int, int]:
         """The inclusive range of a numeric question."""
-        if self.kind is Kind.SCALE_0_10:
-            return (0, 10)
-        if self.kind is Kind.SCALE_0_3:
-            return (0, 3)
+        if self.kind in SCALE_BOUNDS:
+            return SCALE_BOUNDS[self.kind]
         low = 0 if self.minimum is None else self.minimum
         high = 10_000 if self.maximum is None else self.maximum
         return (low, high)
@@ -171,7 +175,14 @@ class Question:
 
     @property
     def is_numeric(self) -> bool:
-        return self.kind in (Kind.WHOLE_NUMBER, Kind.SCALE_0_10, Kind.SCALE_0_3)
+        return self.kind in NUMERIC_KINDS
+
+    @property
+    def scale_options(self) -> tuple[tuple[int, str], ...]:
+        """A scale's (value, label) pairs, low to high: the bank's value_labels, else the numbers."""
+        low, high = self.bounds
+        labels = self.value_labels or tuple(str(n) for n in range(low, high + 1))
+        return tuple((value, labels[value - low]) for value in range(low, high + 1))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from fbss_check.clinics import Clinic
 from fbss_check.engine import Outcome, answers_meet, tried_topics
-from fbss_check.model import Answer, Bank, Kind, Question, Urgency
+from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
@@ -69,10 +69,8 @@ def answer_label(question: Question, answer: Answer | None, short: bool = False)
 
 def options(question: Question) -> list[tuple[str, str]]:
     """The (value, label) pairs a choice or scale question offers, as posted by the form."""
-    if question.kind in (Kind.SCALE_0_10, Kind.SCALE_0_3):
-        low, high = question.bounds
-        labels = question.value_labels or tuple(str(n) for n in range(low, high + 1))
-        return [(str(value), labels[value - low]) for value in range(low, high + 1)]
+    if question.kind in SCALE_KINDS:
+        return [(str(value), label) for value, label in question.scale_options]
     return [(choice.code, choice.label) for choice in question.choices]
 
 
