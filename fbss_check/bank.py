@@ -30,6 +30,7 @@ from .model import (
     Choice,
     Condition,
     Kind,
+    ProblemsError,
     Question,
     Rule,
     SafetyGroup,
@@ -40,23 +41,18 @@ from .model import (
     TierText,
     Topic,
     Urgency,
+    english_name,
 )
 
 DEFAULT_BANK_PATH = Path(__file__).resolve().parent.parent / "questions.yaml"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 T = TypeVar("T")
 
 
-class BankError(Exception):
+class BankError(ProblemsError):
     """A question bank that cannot be used; ``problems`` lists every one found."""
 
-    def __init__(self, problems: list[str], source: str = "") -> None:
-        self.problems = tuple(problems)
-        self.source = source
-        where = f"{source}: " if source else ""
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{where}{len(self.problems)} problem(s) in the question bank:\n{lines}")
+    what = "the question bank"
 
 
 def load_bank(path: str | Path | None = None) -> Bank:
@@ -110,7 +106,7 @@ class _Reader:
             return Text({})
         if isinstance(value, str):
             for language in self.languages[1:]:
-                self.fail(path, f"missing {LANGUAGE_NAMES.get(language, language)} text ({language})")
+                self.fail(path, f"missing {english_name(language)} text ({language})")
             return Text({DEFAULT_LANGUAGE: " ".join(value.split())})
         if not isinstance(value, Mapping):
             self.fail(path, f"expected text, got {type(value).__name__}")
@@ -119,7 +115,7 @@ class _Reader:
         for language in self.languages:
             words = value.get(language)
             if not isinstance(words, str) or not words.strip():
-                self.fail(f"{path}.{language}", f"missing {LANGUAGE_NAMES.get(language, language)} text")
+                self.fail(f"{path}.{language}", f"missing {english_name(language)} text")
             else:
                 by_language[language] = " ".join(words.split())
         for language in sorted(set(value) - set(self.languages)):

@@ -17,6 +17,19 @@ Answer = str | int | frozenset[str]
 Answers = Mapping[str, Answer]
 
 
+class ProblemsError(Exception):
+    """A file that cannot be used; ``problems`` lists every one found, ``source`` names the file."""
+
+    what = "the file"  # each subclass names its kind of file, for the message
+
+    def __init__(self, problems: list[str], source: str = "") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        where = f"{source}: " if source else ""
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{where}{len(self.problems)} problem(s) in {self.what}:\n{lines}")
+
+
 @functools.total_ordering
 class Urgency(enum.Enum):
     """How fast the patient should get help; compares by seriousness."""
@@ -59,6 +72,29 @@ NUMERIC_KINDS = SCALE_KINDS | {Kind.WHOLE_NUMBER}  # answered with a whole numbe
 
 YES, NO, UNSURE = "yes", "no", "unsure"
 DEFAULT_LANGUAGE = "en"
+
+
+def N_(words: str) -> str:
+    """Mark words for the translation catalog; the web layer translates them when it shows them."""
+    return words
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str  # in English, translated where shown, inside a sentence ("answered in Spanish")
+    autonym: str  # in its own words, as the link to switch to it shows it
+
+
+# The languages the app has names for; a bank or clinic may give others, shown by their code.
+LANGUAGES: Mapping[str, Language] = MappingProxyType(
+    {"en": Language(N_("English"), "English"), "es": Language(N_("Spanish"), "Español")}
+)
+
+
+def english_name(code: str) -> str:
+    """A language's name in English, or its code when the app has no name for it."""
+    known = LANGUAGES.get(code)
+    return known.name if known else code
 
 
 class Text(str):

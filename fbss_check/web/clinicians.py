@@ -12,14 +12,13 @@ from werkzeug.wrappers import Response
 
 from fbss_check import fhir
 from fbss_check.conditions import walk
-from fbss_check.engine import evaluate_answers
 from fbss_check.model import Bank, Condition, Urgency
 from fbss_check.path import patient_path
 
 from . import present
 from .context import current_bank, page_vars, questionnaire, secret_key, share_link, summary_path
 from .handoff import InvalidCode, read_code
-from .language import AUTONYMS, LANGUAGE_NAMES
+from .language import autonym, language_name
 from .present import qr_svg
 from .security import external_url
 
@@ -90,7 +89,7 @@ def overview() -> str:
         shown_if=shown_if,
         sources=sources,
         clinics=clinics,
-        languages=[AUTONYMS.get(code, code) for code in bank.languages],
+        languages=[autonym(code) for code in bank.languages],
         questions_in=lambda c: sorted({n.subject for n in walk(c) if n.subject}),
         safety_contact=(current_app.config.get("FBSS_SAFETY_CONTACT") or "").strip(),
         **page_vars(),
@@ -139,16 +138,15 @@ def clinician_view(code: str) -> Any:
             **page_vars(),
         ), 400
     path = patient_path(bank, handoff.answers)
-    outcome = evaluate_answers(bank, path.answers)
     clinic = q.clinics.get(handoff.clinic or "")
     region = clinic.region if clinic else q.region
+    result = present.result_context(path, region, clinic)
     return render_template(
         "clinician_view.html",
         handoff=handoff,
-        **present.result_context(bank, outcome, region, clinic),
-        shown_topics=[bank.topics[t] for t in outcome.guidance],
-        answered_in=LANGUAGE_NAMES.get(handoff.language or "", ""),
-        sections=present.answered_sections(path),
+        **result,
+        shown_topics=[bank.topics[t] for t in result["outcome"].guidance],
+        answered_in=language_name(handoff.language),
         unfinished=any(q.required and q.id not in path.answers for qs in path.shown.values() for q in qs),
         code=code,
         view_clinic=clinic,

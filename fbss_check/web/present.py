@@ -13,7 +13,7 @@ from flask_babel import format_date, format_decimal, format_time, get_timezone, 
 from markupsafe import Markup, escape
 
 from fbss_check.clinics import Clinic
-from fbss_check.engine import Outcome, answers_meet, tried_topics
+from fbss_check.engine import Outcome, answers_meet, evaluate_answers, tried_topics
 from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
@@ -282,8 +282,13 @@ def flag_names(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     return [{"urgency": flag.urgency, "short_name": bank.rules_by_id[flag.id].short_name} for flag in outcome.flags]
 
 
-def result_context(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic | None) -> dict[str, Any]:
-    """What the patient's result, the printed summary and the clinician view all show."""
+def result_context(
+    path: PatientPath, region: Region, clinic: Clinic | None, only_answered: bool = False
+) -> dict[str, Any]:
+    """What the patient's result, the printed summary and the clinician view all show: the decision
+    on the answers on the path, and those answers by section (`only_answered`: see answered_sections)."""
+    bank = path.bank
+    outcome = evaluate_answers(bank, path.answers)
     tier, only_crisis = decision_tier(bank, outcome, region, clinic)
     return {
         "outcome": outcome,
@@ -298,6 +303,7 @@ def result_context(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic 
         "safety": safety_net(bank, outcome.answers, region, clinic),
         "facts": key_facts(bank, outcome.answers),
         "flag_names": flag_names(bank, outcome),
+        "sections": answered_sections(path, only_answered),
     }
 
 

@@ -216,16 +216,13 @@ def _result_page(template_mode: str, visit_form: VisitQuestionForm | None = None
     if isinstance(found, Response):
         return found
     path, gate = found
-    bank = current_bank()
-    outcome = evaluate_answers(bank, path.answers)
     visit_question = current_visit_question()
     if visit_form is None:
         visit_form = VisitQuestionForm(data={"visit_question": visit_question})
     return render_template(
         "result.html",
         mode=template_mode,
-        **present.result_context(bank, outcome, current_region(), current_clinic()),
-        sections=present.answered_sections(path, only_answered=gate is not None),
+        **present.result_context(path, current_region(), current_clinic(), only_answered=gate is not None),
         unfinished=gate is not None,
         resume_url=target_url(gate) if gate is not None else None,
         made_at=datetime.now(UTC),
