@@ -75,6 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=language.select_language)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
     app.jinja_env.globals["options"] = present.options
+    app.jinja_env.globals["reasons_to_show"] = present.reasons_to_show
     app.jinja_env.filters["phone_links"] = present.phone_links
     app.jinja_env.filters["fill"] = present.fill
     app.jinja_env.filters["made_at"] = present.made_at

@@ -13,7 +13,7 @@ from flask_babel import format_date, format_decimal, format_time, get_timezone, 
 from markupsafe import Markup, escape
 
 from fbss_check.clinics import Clinic
-from fbss_check.engine import Outcome, answers_meet, evaluate_answers, tried_topics
+from fbss_check.engine import Flag, Outcome, answers_meet, evaluate_answers, tried_topics
 from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
@@ -229,6 +229,46 @@ def flag_reasons(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
         ]
         reasons.append({"flag": flag, "because": because})
     return reasons
+
+
+def reasons_to_show(
+    reasons: list[dict[str, Any]], urgency: Urgency | None = None
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any] | None, Flag]]]:
+    """The reasons a page lists with their tier and message, and what it lists under "Also tell the
+    staff" (each answer, or a reason with none, with its flag). A lower-tier reason resting only on
+    answers a higher-tier one already names is left out: one answer, one instruction (night pain
+    after cancer: "within 24 hours", not also "soon"). With an emergency only the emergency reasons
+    keep their tier; the others' answers are things to tell the staff, each once, so no "contact
+    your team today" sits under "call now" (H26)."""
+    emergency = urgency is Urgency.EMERGENCY
+    shown: list[dict[str, Any]] = []
+    named: set[str] = set()
+    top = -1
+    for reason in reasons:
+        flag, ids = reason["flag"], [item["id"] for item in reason["because"]]
+        if emergency and flag.urgency is not Urgency.EMERGENCY:
+            continue
+        if ids and flag.urgency.rank < top and named.issuperset(ids):
+            continue
+        named.update(ids)
+        top = max(top, flag.urgency.rank)
+        shown.append(reason)
+    also: list[tuple[dict[str, Any] | None, Flag]] = []
+    if not emergency:
+        return shown, also
+    said = {
+        item["id"] for reason in reasons if reason["flag"].urgency is Urgency.EMERGENCY for item in reason["because"]
+    }
+    for reason in reasons:
+        if reason["flag"].urgency is Urgency.EMERGENCY:
+            continue
+        for item in reason["because"]:
+            if item["id"] not in said:
+                also.append((item, reason["flag"]))
+                said.add(item["id"])
+        if not reason["because"]:
+            also.append((None, reason["flag"]))
+    return shown, also
 
 
 def score_lines(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
