@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from .model import NO, UNSURE, YES, Answer, Kind, Question
+from .model import NO, UNSURE, YES, YES_NO_KINDS, Answer, Kind, Question
 
 # "json": yes/no as true/false (the CLI and the Python API);
 # "codes": yes/no as "yes"/"no" (the web forms and the session cookie);
 # "lenient": either (the bank, where YAML reads `yes` as true).
 Mode = Literal["json", "codes", "lenient"]
-
-_YES_NO_KINDS = (Kind.YES_NO, Kind.YES_NO_UNSURE)
 
 
 class AnswerError(ValueError):
@@ -27,7 +25,7 @@ class AnswerError(ValueError):
 def coerce(question: Question, raw: Any, mode: Mode = "json") -> Answer:
     """Return the normalised answer, or raise AnswerError naming the problem."""
     kind = question.kind
-    if kind in _YES_NO_KINDS:
+    if kind in YES_NO_KINDS:
         return _coerce_yes_no(question, raw, mode)
     if kind is Kind.SINGLE_CHOICE:
         if not isinstance(raw, str):
@@ -104,7 +102,7 @@ def to_json(answers: Mapping[str, Answer], questions: Mapping[str, Question]) ->
     out: dict[str, Any] = {}
     for question_id, answer in answers.items():
         kind = questions[question_id].kind
-        if kind in _YES_NO_KINDS and answer in (YES, NO):
+        if kind in YES_NO_KINDS and answer in (YES, NO):
             out[question_id] = answer == YES
         elif isinstance(answer, frozenset):
             out[question_id] = sorted(answer)

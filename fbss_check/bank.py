@@ -18,8 +18,11 @@ from .engine import answers_meet, evaluate_answers
 from .model import (
     DEFAULT_LANGUAGE,
     NO,
+    SCALE_BOUNDS,
+    SCALE_KINDS,
     UNSURE,
     YES,
+    YES_NO_KINDS,
     Answer,
     Band,
     Bank,
@@ -27,6 +30,7 @@ from .model import (
     Choice,
     Condition,
     Kind,
+    ProblemsError,
     Question,
     Rule,
     SafetyGroup,
@@ -37,23 +41,18 @@ from .model import (
     TierText,
     Topic,
     Urgency,
+    english_name,
 )
 
 DEFAULT_BANK_PATH = Path(__file__).resolve().parent.parent / "questions.yaml"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 T = TypeVar("T")
 
 
-class BankError(Exception):
+class BankError(ProblemsError):
     """A question bank that cannot be used; ``problems`` lists every one found."""
 
-    def __init__(self, problems: list[str], source: str = "") -> None:
-        self.problems = tuple(problems)
-        self.source = source
-        where = f"{source}: " if source else ""
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{where}{len(self.problems)} problem(s) in the question bank:\n{lines}")
+    what = "the question bank"
 
 
 def load_bank(path: str | Path | None = None) -> Bank:
@@ -107,7 +106,7 @@ class _Reader:
             return Text({})
         if isinstance(value, str):
             for language in self.languages[1:]:
-                self.fail(path, f"missing {LANGUAGE_NAMES.get(language, language)} text ({language})")
+                self.fail(path, f"missing {english_name(language)} text ({language})")
             return Text({DEFAULT_LANGUAGE: " ".join(value.split())})
         if not isinstance(value, Mapping):
             self.fail(path, f"expected text, got {type(value).__name__}")
@@ -116,7 +115,7 @@ class _Reader:
         for language in self.languages:
             words = value.get(language)
             if not isinstance(words, str) or not words.strip():
-                self.fail(f"{path}.{language}", f"missing {LANGUAGE_NAMES.get(language, language)} text")
+                self.fail(f"{path}.{language}", f"missing {english_name(language)} text")
             else:
                 by_language[language] = " ".join(words.split())
         for language in sorted(set(value) - set(self.languages)):
@@ -284,7 +283,7 @@ class _Reader:
         if not question_id or kind is None:
             return None
         choices: tuple[Choice, ...] = ()
-        if kind in (Kind.YES_NO, Kind.YES_NO_UNSURE):
+        if kind in YES_NO_KINDS:
             codes = (YES, NO, UNSURE) if kind is Kind.YES_NO_UNSURE else (YES, NO)
             choices = tuple(Choice(code, labels[code]) for code in codes)
         elif kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE):
@@ -323,11 +322,12 @@ class _Reader:
     def value_labels(self, raw: Mapping[str, Any], path: str, kind: Kind) -> tuple[str, ...]:
         if kind is Kind.SCALE_0_3 or "value_labels" in raw:
             labels = self.texts(raw, "value_labels", path)
-            size = {Kind.SCALE_0_3: 4, Kind.SCALE_0_10: 11}.get(kind)
-            if size is None:
+            if kind not in SCALE_BOUNDS:
                 self.fail(f"{path}.value_labels", "only scales take value_labels")
-            elif labels and len(labels) != size:
-                self.fail(f"{path}.value_labels", f"expected {size} labels, one per value, got {len(labels)}")
+                return labels
+            low, high = SCALE_BOUNDS[kind]
+            if labels and len(labels) != high - low + 1:
+                self.fail(f"{path}.value_labels", f"expected {high - low + 1} labels, one per value, got {len(labels)}")
             return labels
         return ()
 
@@ -400,7 +400,7 @@ class _Reader:
                 question = questions.get(question_id)
                 if question is None:
                     self.fail(f"{path}.items[{i}]", f"unknown question {question_id!r}")
-                elif question.kind not in (Kind.SCALE_0_10, Kind.SCALE_0_3):
+                elif question.kind not in SCALE_KINDS:
                     self.fail(f"{path}.items[{i}]", f"question {question_id!r} is not a scale")
                 else:
                     maxima.add(question.bounds[1])
@@ -702,7 +702,7 @@ def _check_red_flags(bank: Bank, places: Mapping[str, str]) -> list[str]:
     for question in bank.questions.values():
         if question.red_flag is None:
             continue
-        if question.kind not in (Kind.YES_NO, Kind.YES_NO_UNSURE):
+        if question.kind not in YES_NO_KINDS:
             problems.append(f"{places[question.id]}.red_flag: only a yes/no question can be a red flag")
             continue
         got = evaluate_answers(bank, {question.id: YES}).urgency

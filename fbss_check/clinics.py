@@ -10,22 +10,18 @@ from typing import Any
 import yaml
 
 from .bank import ID_PATTERN
+from .model import LANGUAGES, ProblemsError
 from .regions import REGIONS, Region
 
 DEFAULT_CLINICS_PATH = Path(__file__).resolve().parent.parent / "clinics.yaml"
-LANGUAGES = ("en", "es")  # the default for callers without a bank; create_app passes the bank's languages
 SLUG_PATTERN = ID_PATTERN  # lower-case letters, digits and _; kept short for links and posters
 PHONE_CHARACTERS = set("0123456789 +-().")
 
 
-class ClinicsError(Exception):
+class ClinicsError(ProblemsError):
     """A clinics file that cannot be used; ``problems`` lists every one found."""
 
-    def __init__(self, problems: list[str], source: str = "") -> None:
-        self.problems = tuple(problems)
-        where = f"{source}: " if source else ""
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{where}{len(self.problems)} problem(s) in the clinics file:\n{lines}")
+    what = "the clinics file"
 
 
 @dataclass(frozen=True)
@@ -42,7 +38,7 @@ class Clinic:
         return "".join(c for c in number if c.isdigit() or c == "+")
 
 
-def load_clinics(path: str | Path | None = None, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Clinic]:
+def load_clinics(path: str | Path | None = None, languages: tuple[str, ...] = tuple(LANGUAGES)) -> dict[str, Clinic]:
     """Read and validate the clinics file; a missing default file means no clinics."""
     clinics_path = Path(path) if path is not None else DEFAULT_CLINICS_PATH
     if path is None and not clinics_path.exists():
@@ -56,7 +52,7 @@ def load_clinics(path: str | Path | None = None, languages: tuple[str, ...] = LA
     return parse_clinics(raw, str(clinics_path), languages)
 
 
-def parse_clinics(raw: Any, source: str = "", languages: tuple[str, ...] = LANGUAGES) -> dict[str, Clinic]:
+def parse_clinics(raw: Any, source: str = "", languages: tuple[str, ...] = tuple(LANGUAGES)) -> dict[str, Clinic]:
     """Build clinics from loaded YAML (`clinics: [...]`), collecting every problem."""
     problems: list[str] = []
     items = raw.get("clinics") if isinstance(raw, Mapping) else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import AnswerError, coerce
-from .model import Answer, Condition, Kind, Question, Score
+from .model import NUMERIC_KINDS, YES_NO_KINDS, Answer, Condition, Kind, Question, Score
 
 BRANCHES = ("all", "any", "not")
 SUBJECTS = ("question", "score")
@@ -34,8 +34,7 @@ class Operator:
 
 
 _ALL_KINDS = frozenset(Kind)
-_NUMERIC = frozenset({Kind.WHOLE_NUMBER, Kind.SCALE_0_10, Kind.SCALE_0_3})
-_CHOICE_LIKE = frozenset({Kind.YES_NO, Kind.YES_NO_UNSURE, Kind.SINGLE_CHOICE}) | _NUMERIC
+_CHOICE_LIKE = YES_NO_KINDS | {Kind.SINGLE_CHOICE} | NUMERIC_KINDS
 
 
 def _at_least(answer: Any, value: Any) -> bool:
@@ -58,8 +57,8 @@ OPERATORS: Mapping[str, Operator] = {
         frozenset({Kind.MULTIPLE_CHOICE}),
         value="code",
     ),
-    "at_least": Operator(_at_least, _NUMERIC, on_scores=True, value="number"),
-    "at_most": Operator(_at_most, _NUMERIC, on_scores=True, value="number"),
+    "at_least": Operator(_at_least, NUMERIC_KINDS, on_scores=True, value="number"),
+    "at_most": Operator(_at_most, NUMERIC_KINDS, on_scores=True, value="number"),
     "answered": Operator(lambda answer, value: (answer is not None) == value, _ALL_KINDS, value="bool"),
 }
 

@@ -17,6 +17,19 @@ Answer = str | int | frozenset[str]
 Answers = Mapping[str, Answer]
 
 
+class ProblemsError(Exception):
+    """A file that cannot be used; ``problems`` lists every one found, ``source`` names the file."""
+
+    what = "the file"  # each subclass names its kind of file, for the message
+
+    def __init__(self, problems: list[str], source: str = "") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        where = f"{source}: " if source else ""
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{where}{len(self.problems)} problem(s) in {self.what}:\n{lines}")
+
+
 @functools.total_ordering
 class Urgency(enum.Enum):
     """How fast the patient should get help; compares by seriousness."""
@@ -51,8 +64,37 @@ class Kind(enum.Enum):
     SCALE_0_3 = "scale_0_3"
 
 
+# The kinds by what they ask for; a new kind joins its groups here.
+SCALE_BOUNDS: Mapping[Kind, tuple[int, int]] = MappingProxyType({Kind.SCALE_0_10: (0, 10), Kind.SCALE_0_3: (0, 3)})
+SCALE_KINDS = frozenset(SCALE_BOUNDS)  # a number chosen from a row of buttons
+YES_NO_KINDS = frozenset({Kind.YES_NO, Kind.YES_NO_UNSURE})  # choices the loader makes: yes, no (, not sure)
+NUMERIC_KINDS = SCALE_KINDS | {Kind.WHOLE_NUMBER}  # answered with a whole number
+
 YES, NO, UNSURE = "yes", "no", "unsure"
 DEFAULT_LANGUAGE = "en"
+
+
+def N_(words: str) -> str:
+    """Mark words for the translation catalog; the web layer translates them when it shows them."""
+    return words
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str  # in English, translated where shown, inside a sentence ("answered in Spanish")
+    autonym: str  # in its own words, as the link to switch to it shows it
+
+
+# The languages the app has names for; a bank or clinic may give others, shown by their code.
+LANGUAGES: Mapping[str, Language] = MappingProxyType(
+    {"en": Language(N_("English"), "English"), "es": Language(N_("Spanish"), "Español")}
+)
+
+
+def english_name(code: str) -> str:
+    """A language's name in English, or its code when the app has no name for it."""
+    known = LANGUAGES.get(code)
+    return known.name if known else code
 
 
 class Text(str):
@@ -145,10 +187,8 @@ class Question:
     @property
     def bounds(self) -> tuple[int, int]:
         """The inclusive range of a numeric question."""
-        if self.kind is Kind.SCALE_0_10:
-            return (0, 10)
-        if self.kind is Kind.SCALE_0_3:
-            return (0, 3)
+        if self.kind in SCALE_BOUNDS:
+            return SCALE_BOUNDS[self.kind]
         low = 0 if self.minimum is None else self.minimum
         high = 10_000 if self.maximum is None else self.maximum
         return (low, high)
@@ -171,7 +211,14 @@ class Question:
 
     @property
     def is_numeric(self) -> bool:
-        return self.kind in (Kind.WHOLE_NUMBER, Kind.SCALE_0_10, Kind.SCALE_0_3)
+        return self.kind in NUMERIC_KINDS
+
+    @property
+    def scale_options(self) -> tuple[tuple[int, str], ...]:
+        """A scale's (value, label) pairs, low to high: the bank's value_labels, else the numbers."""
+        low, high = self.bounds
+        labels = self.value_labels or tuple(str(n) for n in range(low, high + 1))
+        return tuple((value, labels[value - low]) for value in range(low, high + 1))
 
 
 @dataclass(frozen=True)

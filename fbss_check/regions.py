@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-def N_(words: str) -> str:
-    """Mark words for the translation catalog; the web layer translates them when it shows them."""
-    return words
+from .model import N_
 
 
 @dataclass(frozen=True)

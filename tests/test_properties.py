@@ -9,7 +9,7 @@ from fbss_check import Flag, Urgency, default_bank, evaluate
 from fbss_check.answers import to_json
 from fbss_check.conditions import questions_in
 from fbss_check.engine import answers_meet, evaluate_answers, is_visible, visible_answers
-from fbss_check.model import NO, UNSURE, YES, Answer, Kind, Question
+from fbss_check.model import NO, UNSURE, YES, YES_NO_KINDS, Answer, Kind, Question
 from tests.conftest import EMERGENCY_SIGNS
 from tests.strategies import answer_for, answers
 
@@ -23,7 +23,7 @@ NOT_SURE_ON_RED_FLAGS = [
     or (q.red_flag is not None and q.red_flag >= Urgency.URGENT)
     for code in q.not_sure_codes
 ]
-YES_NO = [q.id for q in BANK.questions.values() if q.kind in (Kind.YES_NO, Kind.YES_NO_UNSURE)]
+YES_NO = [q.id for q in BANK.questions.values() if q.kind in YES_NO_KINDS]
 NUMERIC = [q.id for q in BANK.questions.values() if q.is_numeric]
 MULTIPLE = [q for q in BANK.questions.values() if q.kind is Kind.MULTIPLE_CHOICE]
 ANSWERS = answers(BANK)

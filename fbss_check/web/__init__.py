@@ -21,7 +21,7 @@ from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
 from fbss_check.clinics import load_clinics
 from fbss_check.regions import region_for
 
-from . import clinicians, compare, language, present, security, views
+from . import clinicians, compare, context, language, present, security, views
 from .forms import VISIT_QUESTION_MAX, build_forms
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -71,10 +71,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     clinics = load_clinics(app.config["FBSS_CLINICS"], bank.languages)
     banks = {language: bank.in_language(language) for language in bank.languages}
     forms = {language: build_forms(banks[language]) for language in bank.languages}
-    app.extensions["fbss_check"] = views.Questionnaire(bank, region, clinics, banks, forms)
+    context.install(app, context.Questionnaire(bank, region, clinics, banks, forms))
     Babel(app, locale_selector=language.select_language)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
     app.jinja_env.globals["options"] = present.options
+    app.jinja_env.globals["reasons_to_show"] = present.reasons_to_show
     app.jinja_env.filters["phone_links"] = present.phone_links
     app.jinja_env.filters["fill"] = present.fill
     app.jinja_env.filters["made_at"] = present.made_at
@@ -111,11 +112,10 @@ ERROR_TEXT = {
 def _register_errors(app: Flask) -> None:
     def render_error(code: int, heading: Any, text: Any) -> tuple[str, int]:
         try:
-            context = views.page_vars()
+            known = context.page_vars()
         except Exception:  # an error page must never fail: fall back to English and the app's region
-            q = app.extensions["fbss_check"]
-            context = {"bank": q.banks["en"], "region": q.region, "clinic": None}
-        return render_template("error.html", heading=heading, text=text, **context), code
+            known = context.plain_page_vars()
+        return render_template("error.html", heading=heading, text=text, **known), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:

@@ -6,24 +6,24 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
+from werkzeug.wrappers import Response
 
 from fbss_check import fhir
 from fbss_check.compare import EarlierCheck, compare
 from fbss_check.conditions import walk
-from fbss_check.engine import evaluate_answers
 from fbss_check.model import Bank, Condition, Urgency
 from fbss_check.path import patient_path
 
 from . import present
 from .compare import codes_in
+from .context import current_bank, page_vars, questionnaire, secret_key, share_link, summary_path
 from .forms import ClinicianCompareForm
 from .handoff import Handoff, InvalidCode, read_code
-from .language import AUTONYMS, LANGUAGE_NAMES
+from .language import autonym, language_name
 from .present import qr_svg
 from .security import external_url
-from .views import current_bank, page_vars, questionnaire, share_link, summary_path
 
 bp = Blueprint("clinicians", __name__)
 FHIR_JSON = "application/fhir+json"
@@ -79,12 +79,11 @@ def overview() -> str:
         if question.show_if is not None
     }
     sources = sorted({s for t in bank.topics.values() for s in t.sources} | set(bank.sources))
-    clinics = [
-        {"clinic": clinic, "url": external_url("questionnaire.start_for_clinic", slug=clinic.slug)}
-        for clinic in q.clinics.values()
-    ]
-    for item in clinics:
-        item["qr"] = qr_svg(item["url"], gettext("QR code for the link of %(clinic)s", clinic=item["clinic"].name))
+    clinics = []
+    for clinic in q.clinics.values():
+        url = external_url("questionnaire.start_for_clinic", slug=clinic.slug)
+        label = gettext("QR code for the link of %(clinic)s", clinic=clinic.name)
+        clinics.append({"clinic": clinic, "url": url, "qr": qr_svg(url, label)})
     return render_template(
         "clinicians.html",
         tiers=tiers,
@@ -93,7 +92,7 @@ def overview() -> str:
         shown_if=shown_if,
         sources=sources,
         clinics=clinics,
-        languages=[AUTONYMS.get(code, code) for code in bank.languages],
+        languages=[autonym(code) for code in bank.languages],
         questions_in=lambda c: sorted({n.subject for n in walk(c) if n.subject}),
         safety_contact=(current_app.config.get("FBSS_SAFETY_CONTACT") or "").strip(),
         compare_form=ClinicianCompareForm(),
@@ -136,7 +135,7 @@ def read_checks(bank: Bank, codes: str) -> tuple[Handoff, EarlierCheck | None]:
     parts = codes.split(PAIR)
     if len(parts) > 2:
         raise InvalidCode(gettext("a link holds one or two codes"))
-    read = sorted((read_code(current_app.secret_key or "", bank, part) for part in parts), key=lambda h: h.made_on)
+    read = sorted((read_code(secret_key(), bank, part) for part in parts), key=lambda h: h.made_on)
     if len(read) == 2:
         return read[1], read[0].as_earlier()
     return read[0], read[0].earlier
@@ -159,18 +158,17 @@ def clinician_view(code: str) -> Any:
             **page_vars(),
         ), 400
     path = patient_path(bank, handoff.answers)
-    outcome = evaluate_answers(bank, path.answers)
     clinic = q.clinics.get(handoff.clinic or "")
     region = clinic.region if clinic else q.region
+    result = present.result_context(path, region, clinic)
     compared = compare(bank, earlier, path.answers) if earlier is not None else None
     return render_template(
         "clinician_view.html",
         handoff=handoff,
         compared=present.comparison_context(bank, compared) if compared else None,
-        **present.result_context(bank, outcome, region, clinic),
-        shown_topics=[bank.topics[t] for t in outcome.guidance],
-        answered_in=LANGUAGE_NAMES.get(handoff.language or "", ""),
-        sections=present.answered_sections(path),
+        **result,
+        shown_topics=[bank.topics[t] for t in result["outcome"].guidance],
+        answered_in=language_name(handoff.language),
         unfinished=any(q.required and q.id not in path.answers for qs in path.shown.values() for q in qs),
         code=code,
         view_clinic=clinic,

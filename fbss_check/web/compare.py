@@ -10,17 +10,15 @@ import warnings
 from typing import Any
 
 import zxingcpp
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import format_date, gettext
 from PIL import Image, UnidentifiedImageError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from . import present
-from .earlier import EARLIER, current_earlier
+from .context import EARLIER, current_bank, current_earlier, load_progress, page_vars, secret_key, where_next
 from .forms import ActionForm, CompareForm
 from .handoff import Handoff, InvalidCode, read_code
-from .views import current_bank, load_state, page_vars, where_next
 
 bp = Blueprint("compare", __name__)
 
@@ -53,7 +51,7 @@ def qr_text(data: bytes) -> str:
             grey = picture.convert("L")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise NotRead(gettext("This file could not be opened as a picture. Choose a photo in JPEG or PNG.")) from None
-    found = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = [code for code in zxingcpp.read_barcodes(grey) if code.format == zxingcpp.BarcodeFormat.QRCode]
     if not found:
         raise NotRead(
             gettext(
@@ -72,7 +70,7 @@ def read_earlier(bank: Any, text: str) -> tuple[str, Handoff]:
     read = []
     for code in codes:
         try:
-            read.append((code, read_code(current_app.secret_key or "", bank, code)))
+            read.append((code, read_code(secret_key(), bank, code)))
         except InvalidCode:
             continue
     if not read:
@@ -95,13 +93,13 @@ def allow_photo() -> None:
 def _page(form: CompareForm, problem: str = "", status: int = 200) -> tuple[str, int]:
     bank = current_bank()
     earlier = current_earlier(bank)
-    state = load_state()
+    state = load_progress()
     return render_template(
         "compare.html",
         form=form,
         action_form=ActionForm(formdata=None),  # only its token: never reads a form too large to read
         problem=problem,
-        earlier_on=present.format_date(earlier.made_on, "long") if earlier else None,
+        earlier_on=format_date(earlier.made_on, "long") if earlier else None,
         next_url=where_next(state) if state is not None else None,
         **page_vars(),
     ), status

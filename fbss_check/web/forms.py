@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -13,7 +14,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from fbss_check.answers import AnswerError, coerce
-from fbss_check.model import Bank, Kind, Question
+from fbss_check.model import SCALE_KINDS, Bank, Kind, Question
 
 # One plain message a kind, shown above the question and in the error summary; translated when
 # shown, in the patient's language.
@@ -52,16 +53,15 @@ class FitsTheQuestion:
             raise ValidationError(MESSAGES.get(self.question.kind, _l("Check this answer"))) from error
 
 
-def _required(question: Question, message: str) -> InputRequired | Optional:
+def _required(question: Question, message: LazyString) -> InputRequired | Optional:
     return InputRequired(message) if question.required else Optional()
 
 
 def _choice_field(question: Question) -> Field:
     message = MESSAGES[question.kind]
-    if question.kind in (Kind.SCALE_0_10, Kind.SCALE_0_3):
+    if question.kind in SCALE_KINDS:
         low, high = question.bounds
-        labels = question.value_labels or tuple(str(n) for n in range(low, high + 1))
-        choices = [SelectChoice(value, labels[value - low]) for value in range(low, high + 1)]
+        choices = [SelectChoice(value, label) for value, label in question.scale_options]
         return RadioField(
             question.text,
             choices=choices,

@@ -71,12 +71,12 @@ class Handoff:
         return EarlierCheck(self.answers, self.made_on, self.bank_version, self.mapped, retired)
 
 
-def _signer(secret: str) -> Signer:
+def _signer(secret: str | bytes) -> Signer:
     return Signer(secret, salt=SALT)
 
 
 def make_code(
-    secret: str,
+    secret: str | bytes,
     bank: Bank,
     answers: Mapping[str, Answer],
     clinic: str | None,
@@ -117,7 +117,7 @@ def make_code(
     return _signer(secret).sign(packed).decode()
 
 
-def read_code(secret: str, bank: Bank, code: str) -> Handoff:
+def read_code(secret: str | bytes, bank: Bank, code: str) -> Handoff:
     """Check the signature and read the answers; raise InvalidCode for anything else."""
     try:
         signer = _signer(secret)

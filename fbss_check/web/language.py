@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, redirect, request, session, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from fbss_check.model import DEFAULT_LANGUAGE
+from fbss_check.model import DEFAULT_LANGUAGE, LANGUAGES
+
+from .context import current_language, questionnaire
 
 bp = Blueprint("language", __name__)
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
-# Each language named in its own words, as the switch link shows it.
-AUTONYMS = {"en": "English", "es": "Español"}
-# Each language named in the reader's language, inside a sentence ("answered in Spanish").
-LANGUAGE_NAMES = {"en": _l("English"), "es": _l("Spanish")}
+
+def autonym(code: str) -> str:
+    """A language named in its own words, as the link to switch to it shows it."""
+    known = LANGUAGES.get(code)
+    return known.autonym if known else code
+
+
+def language_name(code: str | None) -> str:
+    """A language named in the reader's language, inside a sentence ("answered in Spanish")."""
+    known = LANGUAGES.get(code or "")
+    return gettext(known.name) if known else ""
 
 
 class CatalogError(RuntimeError):
@@ -40,7 +48,7 @@ def check_catalogs(bank_languages: tuple[str, ...], directory: Path = TRANSLATIO
 
 def languages() -> tuple[str, ...]:
     """The languages the loaded bank has text for (English first)."""
-    return current_app.extensions["fbss_check"].bank.languages  # type: ignore[no-any-return]
+    return questionnaire().bank.languages
 
 
 def select_language() -> str:
@@ -49,7 +57,7 @@ def select_language() -> str:
     chosen = session.get("language")
     if chosen in offered:
         return str(chosen)
-    clinics = current_app.extensions["fbss_check"].clinics
+    clinics = questionnaire().clinics
     slug = session.get("clinic")
     if request.endpoint == "clinicians.poster" and request.view_args:
         slug = request.view_args.get("slug")  # a clinic's poster speaks the clinic's language
@@ -59,15 +67,11 @@ def select_language() -> str:
     return request.accept_languages.best_match(offered) or DEFAULT_LANGUAGE
 
 
-def current_language() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
-
-
 def switch_links() -> list[dict[str, str]]:
     """Links to every other language, back to this same page (a GET, so it works without JavaScript)."""
     here = request.full_path.rstrip("?") if request.method == "GET" else request.path
     return [
-        {"code": code, "name": AUTONYMS.get(code, code), "href": url_for("language.choose", code=code, next=here)}
+        {"code": code, "name": autonym(code), "href": url_for("language.choose", code=code, next=here)}
         for code in languages()
         if code != current_language()
     ]

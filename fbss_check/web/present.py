@@ -14,8 +14,8 @@ from markupsafe import Markup, escape
 
 from fbss_check.clinics import Clinic
 from fbss_check.compare import Change, Comparison, ScoreChange
-from fbss_check.engine import Outcome, answers_meet, tried_topics
-from fbss_check.model import Answer, Bank, Kind, Question, Urgency
+from fbss_check.engine import Flag, Outcome, answers_meet, evaluate_answers, tried_topics
+from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
@@ -70,10 +70,8 @@ def answer_label(question: Question, answer: Answer | None, short: bool = False)
 
 def options(question: Question) -> list[tuple[str, str]]:
     """The (value, label) pairs a choice or scale question offers, as posted by the form."""
-    if question.kind in (Kind.SCALE_0_10, Kind.SCALE_0_3):
-        low, high = question.bounds
-        labels = question.value_labels or tuple(str(n) for n in range(low, high + 1))
-        return [(str(value), labels[value - low]) for value in range(low, high + 1)]
+    if question.kind in SCALE_KINDS:
+        return [(str(value), label) for value, label in question.scale_options]
     return [(choice.code, choice.label) for choice in question.choices]
 
 
@@ -234,6 +232,46 @@ def flag_reasons(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     return reasons
 
 
+def reasons_to_show(
+    reasons: list[dict[str, Any]], urgency: Urgency | None = None
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any] | None, Flag]]]:
+    """The reasons a page lists with their tier and message, and what it lists under "Also tell the
+    staff" (each answer, or a reason with none, with its flag). A lower-tier reason resting only on
+    answers a higher-tier one already names is left out: one answer, one instruction (night pain
+    after cancer: "within 24 hours", not also "soon"). With an emergency only the emergency reasons
+    keep their tier; the others' answers are things to tell the staff, each once, so no "contact
+    your team today" sits under "call now" (H26)."""
+    emergency = urgency is Urgency.EMERGENCY
+    shown: list[dict[str, Any]] = []
+    named: set[str] = set()
+    top = -1
+    for reason in reasons:
+        flag, ids = reason["flag"], [item["id"] for item in reason["because"]]
+        if emergency and flag.urgency is not Urgency.EMERGENCY:
+            continue
+        if ids and flag.urgency.rank < top and named.issuperset(ids):
+            continue
+        named.update(ids)
+        top = max(top, flag.urgency.rank)
+        shown.append(reason)
+    also: list[tuple[dict[str, Any] | None, Flag]] = []
+    if not emergency:
+        return shown, also
+    said = {
+        item["id"] for reason in reasons if reason["flag"].urgency is Urgency.EMERGENCY for item in reason["because"]
+    }
+    for reason in reasons:
+        if reason["flag"].urgency is Urgency.EMERGENCY:
+            continue
+        for item in reason["because"]:
+            if item["id"] not in said:
+                also.append((item, reason["flag"]))
+                said.add(item["id"])
+        if not reason["because"]:
+            also.append((None, reason["flag"]))
+    return shown, also
+
+
 def score_lines(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     """The scores that have a value, with what they mean."""
     lines = []
@@ -285,8 +323,13 @@ def flag_names(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
     return [{"urgency": flag.urgency, "short_name": bank.rules_by_id[flag.id].short_name} for flag in outcome.flags]
 
 
-def result_context(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic | None) -> dict[str, Any]:
-    """What the patient's result, the printed summary and the clinician view all show."""
+def result_context(
+    path: PatientPath, region: Region, clinic: Clinic | None, only_answered: bool = False
+) -> dict[str, Any]:
+    """What the patient's result, the printed summary and the clinician view all show: the decision
+    on the answers on the path, and those answers by section (`only_answered`: see answered_sections)."""
+    bank = path.bank
+    outcome = evaluate_answers(bank, path.answers)
     tier, only_crisis = decision_tier(bank, outcome, region, clinic)
     return {
         "outcome": outcome,
@@ -301,6 +344,7 @@ def result_context(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic 
         "safety": safety_net(bank, outcome.answers, region, clinic),
         "facts": key_facts(bank, outcome.answers),
         "flag_names": flag_names(bank, outcome),
+        "sections": answered_sections(path, only_answered),
     }
 
 

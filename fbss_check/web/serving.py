@@ -29,4 +29,4 @@ class RedactingLogger(Logger):  # type: ignore[misc]
 
 def hide_server_name() -> None:
     """gunicorn says `Server: gunicorn` on every response; say nothing about the software."""
-    gunicorn.http.wsgi.SERVER = "web"  # type: ignore[attr-defined]
+    gunicorn.http.wsgi.SERVER = "web"

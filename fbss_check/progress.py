@@ -1,0 +1,119 @@
+"""The patient's progress through the questionnaire, as pure functions over immutable records.
+
+These are clinical safety rules, so they live in the core and are property-tested: saving a
+page replaces its answers, an abandoned branch's answers are dropped, no page can be skipped,
+and every new urgent or emergency flag is warned of once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from .answers import AnswerError, coerce
+from .engine import evaluate_answers, visible_answers
+from .model import Answer, Bank, Question, Urgency
+from .path import PatientPath, patient_path
+
+CHECK = "check"  # the "check your answers" step, after the last page
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The patient's answers (only those on their path), the pages sent, and the flags warned of."""
+
+    answers: Mapping[str, Answer] = field(default_factory=lambda: MappingProxyType({}))
+    done: tuple[str, ...] = ()
+    warned: tuple[str, ...] = ()
+
+    @classmethod
+    def on_path(
+        cls, bank: Bank, answers: Mapping[str, Answer], done: tuple[str, ...], warned: tuple[str, ...]
+    ) -> Progress:
+        """A Progress with only the answers on the patient's path (an abandoned branch's are dropped)."""
+        return cls(MappingProxyType(visible_answers(bank, answers)), done, warned)
+
+    def path(self, bank: Bank) -> PatientPath:
+        return patient_path(bank, self.answers)
+
+    def up_to(self, bank: Bank) -> str | None:
+        """The first page still to answer, or None when every page on the path is complete."""
+        return self.path(bank).first_incomplete(self.done)
+
+
+def blocked_by(bank: Bank, state: Progress, section_id: str) -> str | None:
+    """Where the patient must go instead of this page (a page hidden by earlier answers, or one
+    ahead of the first unfinished page: CHECK when all are done), or None when they may answer it."""
+    path = state.path(bank)
+    gate = path.first_incomplete(state.done)
+    sections = path.sections
+    if section_id not in sections or (gate is not None and sections.index(gate) < sections.index(section_id)):
+        return gate or CHECK
+    return None
+
+
+def submit_page(
+    bank: Bank, state: Progress, section_id: str, sent: Mapping[str, Any]
+) -> tuple[Progress, str, tuple[str, ...]]:
+    """Save a page the patient sent in full: its old answers are cleared, the sent values (form
+    codes, keyed by question id) coerced, the page marked done. Returns the new progress, the next
+    step (a page id or CHECK) and the new urgent or emergency flags to warn of before it.
+    A page the patient may not answer yet changes nothing and sends them where they are up to."""
+    blocked = blocked_by(bank, state, section_id)
+    if blocked is not None:
+        return state, blocked, ()
+    answers = {q: a for q, a in state.answers.items() if bank.questions[q].section != section_id}
+    answers.update(_coerced(_shown(bank, state, section_id), sent, skip_wrong=False))
+    done = state.done if section_id in state.done else (*state.done, section_id)
+    saved = Progress.on_path(bank, answers, done, state.warned)
+    target = saved.up_to(bank) or CHECK
+    if target != CHECK and bank.sections_by_id[target].follow_up:
+        # A follow-up page asks the one question that says how serious the new answers are (the
+        # ASQ's "right now"), with the crisis line beside it: it comes before the warning (H31).
+        return saved, target, ()
+    warned, new = _warn(bank, saved)
+    return warned, target, new
+
+
+def submit_part(
+    bank: Bank, state: Progress, section_id: str, sent: Mapping[str, Any]
+) -> tuple[Progress, tuple[str, ...]]:
+    """A page sent with some answers missing or wrong: if the answers that are fine already raise
+    a new urgent or emergency flag, they are kept and the flags returned, to warn of now; the page
+    stays unfinished. Else the progress is unchanged and nothing is to be warned of."""
+    if blocked_by(bank, state, section_id) is not None:
+        return state, ()
+    fine = _coerced(_shown(bank, state, section_id), sent, skip_wrong=True)
+    warned, new = _warn(bank, Progress.on_path(bank, {**state.answers, **fine}, state.done, state.warned))
+    return (warned, new) if new else (state, ())
+
+
+def serious_flags(bank: Bank, answers: Mapping[str, Answer]) -> tuple[str, ...]:
+    """The ids of the urgent and emergency flags the answers raise."""
+    return tuple(flag.id for flag in evaluate_answers(bank, answers).flags if flag.urgency >= Urgency.URGENT)
+
+
+def _warn(bank: Bank, state: Progress) -> tuple[Progress, tuple[str, ...]]:
+    new = tuple(flag for flag in serious_flags(bank, state.answers) if flag not in state.warned)
+    return Progress(state.answers, state.done, state.warned + new), new
+
+
+def _shown(bank: Bank, state: Progress, section_id: str) -> tuple[Question, ...]:
+    return state.path(bank).shown[section_id]
+
+
+def _coerced(questions: tuple[Question, ...], sent: Mapping[str, Any], skip_wrong: bool) -> dict[str, Answer]:
+    """The sent answers to the shown questions, normalised; a question left blank has none."""
+    answers: dict[str, Answer] = {}
+    for question in questions:
+        value = sent.get(question.id)
+        if value is None or value == []:
+            continue
+        try:
+            answers[question.id] = coerce(question, value, "codes")
+        except AnswerError:
+            if not skip_wrong:
+                raise
+    return answers
