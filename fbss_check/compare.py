@@ -138,21 +138,3 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
 
 def _ticked(answer: Answer | None) -> frozenset[str]:
     return answer if isinstance(answer, frozenset) else frozenset()
-
-
-def differences(earlier: Mapping[str, Answer], now: Mapping[str, Answer]) -> tuple[dict[str, Answer], tuple[str, ...]]:
-    """The earlier answers as a change to today's: the earlier answer of every question where
-    it differs, and the questions answered today that were not answered then. With today's
-    answers this gives the earlier ones back (`earlier_answers`), in far fewer bytes."""
-    changed = {q: a for q, a in earlier.items() if now.get(q) != a}
-    missing = tuple(sorted(q for q in now if q not in earlier))
-    return changed, missing
-
-
-def earlier_answers(
-    now: Mapping[str, Answer], changed: Mapping[str, Answer], missing: tuple[str, ...]
-) -> dict[str, Answer]:
-    """The earlier answers, from today's and `differences`."""
-    answers = {q: a for q, a in now.items() if q not in missing}
-    answers.update(changed)
-    return answers

@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given
 
 from fbss_check import default_bank
-from fbss_check.compare import Change, EarlierCheck, compare, differences, earlier_answers, score_change
+from fbss_check.compare import Change, EarlierCheck, compare, score_change
 from fbss_check.engine import evaluate_answers, visible_answers
 from fbss_check.model import Answer
 from tests.strategies import answers
@@ -58,14 +58,6 @@ def test_answers_on_a_branch_left_never_count_as_changes(then: dict[str, Answer]
         assert item.then != item.now
     unchanged = {q for q in BANK.questions if shown_then.get(q) == shown_now.get(q)}
     assert not unchanged & {item.question.id for item in result.changed}
-
-
-@given(ANSWERS, ANSWERS)
-def test_the_earlier_answers_travel_as_their_difference_and_come_back_whole(
-    then: dict[str, Answer], now: dict[str, Answer]
-) -> None:
-    changed, missing = differences(then, now)
-    assert earlier_answers(now, changed, missing) == then
 
 
 def test_questions_asked_another_way_are_not_compared() -> None:

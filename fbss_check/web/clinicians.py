@@ -18,7 +18,7 @@ from fbss_check.path import patient_path
 
 from . import present
 from .compare import codes_in
-from .context import current_bank, page_vars, questionnaire, secret_key, share_link, summary_path
+from .context import PAIR, compare_link, current_bank, page_vars, questionnaire, secret_key, share_link, summary_path
 from .forms import ClinicianCompareForm
 from .handoff import Handoff, InvalidCode, read_code
 from .language import autonym, language_name
@@ -123,22 +123,21 @@ def share() -> Any:
         return found
     path, gate = found
     url, qr = share_link(path)
-    return render_template("share.html", url=url, qr=qr, unfinished=gate is not None, **page_vars())
-
-
-PAIR = "..."  # /r/<earlier>...<later>: two checks side by side (no code holds three dots)
+    return render_template(
+        "share.html", url=url, qr=qr, pair_url=compare_link(path), unfinished=gate is not None, **page_vars()
+    )
 
 
 def read_checks(bank: Bank, codes: str) -> tuple[Handoff, EarlierCheck | None]:
     """The check a /r/ link shows and the earlier one it is compared with: two codes joined by
-    "..." (the older by date is the earlier), or one code that carries its earlier check, or none."""
+    "..." (the older by date is the earlier), else None."""
     parts = codes.split(PAIR)
     if len(parts) > 2:
         raise InvalidCode(gettext("a link holds one or two codes"))
     read = sorted((read_code(secret_key(), bank, part) for part in parts), key=lambda h: h.made_on)
     if len(read) == 2:
         return read[1], read[0].as_earlier()
-    return read[0], read[0].earlier
+    return read[0], None
 
 
 @bp.get("/r/<code>")

@@ -30,6 +30,7 @@ from .security import external_url
 
 EXTENSION = "fbss_check"
 VISIT_QUESTION = "visit_question"  # session key: the patient's own question (forms.VISIT_QUESTION_MAX)
+PAIR = "..."  # /r/<earlier>...<later>: two checks side by side (no code holds three dots)
 EARLIER = "earlier"  # session key: the share code of an earlier check to compare with, as the patient gave it
 
 
@@ -183,7 +184,6 @@ def current_visit_question() -> str:
 def share_link(path: PatientPath) -> tuple[str, Markup]:
     """The patient's share link and its QR code, made from the answers on their path."""
     clinic = current_clinic()
-    earlier = current_earlier(current_bank())
     code = make_code(
         secret_key(),
         current_bank(),
@@ -192,7 +192,16 @@ def share_link(path: PatientPath) -> tuple[str, Markup]:
         date.today(),
         current_language(),
         visit_question=current_visit_question(),
-        earlier=earlier.as_earlier() if earlier is not None else None,
     )
     url = external_url("clinicians.clinician_view", code=code)
     return url, present.qr_image(url, gettext("QR code of your share link"))
+
+
+def compare_link(path: PatientPath) -> str | None:
+    """With an earlier check: a link that opens both side by side for the clinician
+    (/r/<earlier>...<today>); too long for a QR code, so the printout's QR code holds today's alone."""
+    code = session.get(EARLIER)
+    if current_earlier(current_bank()) is None or not isinstance(code, str):
+        return None
+    today = share_link(path)[0].rsplit("/r/", 1)[1]
+    return external_url("clinicians.clinician_view", code=f"{code}{PAIR}{today}")

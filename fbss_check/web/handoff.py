@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, Signer
 
 from fbss_check.answers import AnswerError, coerce, to_json
-from fbss_check.compare import EarlierCheck, differences, earlier_answers
+from fbss_check.compare import EarlierCheck
 from fbss_check.legacy import upgrade_answers
 from fbss_check.model import Answer, Bank
 
@@ -63,7 +63,6 @@ class Handoff:
     visit_question: str = ""  # the patient's own question for the visit, in their words (may be empty)
     # Today's questions whose answers came from a question an older bank asked another way.
     mapped: tuple[str, ...] = ()
-    earlier: EarlierCheck | None = None  # the check the patient compared this one with, if any
 
     def as_earlier(self) -> EarlierCheck:
         """This check as the earlier one of a comparison."""
@@ -83,7 +82,6 @@ def make_code(
     made_on: date,
     language: str | None = None,
     visit_question: str = "",
-    earlier: EarlierCheck | None = None,
 ) -> str:
     """A URL-safe code: the answers as compact JSON, compressed, base64url, then an HMAC signature."""
     payload: dict[str, Any] = {
@@ -99,18 +97,6 @@ def make_code(
         # The patient's question travels with the answers it belongs to: the same signature covers
         # it, the reader cuts it to its size limit, and every page escapes it (README, "Sharing").
         payload["q"] = visit_question
-    if earlier is not None:
-        # The earlier check as its difference from today's answers (key `p`): a few bytes where
-        # the whole earlier code would double the QR code; the clinician view rebuilds it exactly.
-        changed, missing = differences(earlier.answers, answers)
-        payload["p"] = {
-            "d": earlier.made_on.isoformat(),
-            "v": earlier.bank_version,
-            "a": to_json(changed, bank.questions),
-            "n": list(missing),
-            "x": list(earlier.not_compared),
-            "r": list(earlier.retired),
-        }
     text = json.dumps(payload, separators=(",", ":")).encode()
     packer = zlib.compressobj(level=9, zdict=DICTIONARY_1)
     packed = base64.urlsafe_b64encode(packer.compress(text) + packer.flush()).rstrip(b"=")
@@ -144,10 +130,6 @@ def read_code(secret: str | bytes, bank: Bank, code: str) -> Handoff:
         raise InvalidCode(_l("this code is in a format this app does not read")) from error
     answers, dropped = _answers(bank, upgraded)
     mapped = tuple(sorted(set(answers) - set(payload["a"])))
-    try:
-        earlier = _earlier(bank, payload.get("p"), answers)
-    except (TypeError, ValueError, AttributeError, RecursionError, OverflowError) as error:
-        raise InvalidCode(_l("this code is in a format this app does not read")) from error
     clinic, language, question = payload.get("c"), payload.get("l"), payload.get("q")
     return Handoff(
         answers,
@@ -158,7 +140,6 @@ def read_code(secret: str | bytes, bank: Bank, code: str) -> Handoff:
         language if isinstance(language, str) else None,
         clean_visit_question(question) if isinstance(question, str) else "",
         mapped,
-        earlier,
     )
 
 
@@ -175,21 +156,3 @@ def _answers(bank: Bank, raw: Mapping[str, Any]) -> tuple[dict[str, Answer], lis
         except (AnswerError, TypeError, RecursionError, OverflowError):
             dropped.append(f"{question_id}: {str(value)[:40]}")
     return answers, dropped
-
-
-def _earlier(bank: Bank, raw: Any, answers: Mapping[str, Answer]) -> EarlierCheck | None:
-    """The earlier check a code carries (key `p`), rebuilt from today's answers; None if none."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict) or not isinstance(raw.get("a"), dict):
-        raise ValueError("not an earlier check")
-    changed, _dropped = _answers(bank, raw["a"])
-    missing = tuple(q for q in raw.get("n", []) if isinstance(q, str))
-    not_compared = tuple(q for q in raw.get("x", []) if isinstance(q, str) and q in bank.questions)
-    return EarlierCheck(
-        earlier_answers(answers, changed, missing),
-        date.fromisoformat(str(raw.get("d"))),
-        str(raw.get("v")),
-        not_compared,
-        tuple(str(q)[:40] for q in raw.get("r", []))[:100],
-    )

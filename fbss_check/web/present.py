@@ -348,6 +348,14 @@ def result_context(
     }
 
 
+# A score's change in a word or two, for the clinician's line.
+SHORT_CHANGE = {
+    Change.BETTER: lambda: gettext("better"),
+    Change.WORSE: lambda: gettext("worse"),
+    Change.SAME: lambda: gettext("no clear change"),
+}
+
+
 def _score_value(change: ScoreChange, value: float) -> str:
     return format_decimal(value, format="0.0") if change.score.method == "mean" else str(round(value))
 
@@ -385,8 +393,10 @@ def comparison_context(bank: Bank, comparison: Comparison) -> dict[str, Any]:
                 "then": _score_value(change, change.then),
                 "now": _score_value(change, change.now),
                 "difference": sign + shown,
-                "percent": f"{sign}{abs(percent)}%" if percent else "",
+                # A percent only where the score's rule is one (the PEG), not for a score read by band.
+                "percent": f"{sign}{abs(percent)}%" if percent and change.score.change_percent else "",
                 "change": change.change.value,
+                "short_change": SHORT_CHANGE[change.change](),
                 "meaning": _score_meaning(change),
             }
         )
@@ -409,11 +419,20 @@ def comparison_context(bank: Bank, comparison: Comparison) -> dict[str, Any]:
             {
                 "id": item.question.id,
                 "question": item.question.text,
-                "then": answer_label(item.question, item.then),
-                "now": answer_label(item.question, item.now),
+                # The choices' few words ("takes a blood thinner"), so two answers fit on one line.
+                "then": answer_label(item.question, item.then, short=True),
+                "now": answer_label(item.question, item.now, short=True),
             }
             for item in comparison.changed
         ],
+        # For the answers list: today's answer with the one from then beside it (on paper this
+        # replaces the list of changed answers, which would repeat every question).
+        "was": {
+            item.question.id: answer_label(item.question, item.then, short=True)
+            for item in comparison.changed
+            # Not "then: not answered" on every new question, nor the treatments ("started since" says it).
+            if item.now is not None and item.then is not None and item.question.id != bank.compare_treatments
+        },
         "not_compared": [bank.questions[q].text for q in comparison.not_compared],
         "retired": len(earlier.retired),
         "anything": comparison.anything,

@@ -18,6 +18,7 @@ from . import present
 from .context import (
     EARLIER,
     VISIT_QUESTION,
+    compare_link,
     comparison,
     current_bank,
     current_clinic,
@@ -231,6 +232,7 @@ def _result_page(template_mode: str, visit_form: VisitQuestionForm | None = None
         resume_url=target_url(gate) if gate is not None else None,
         made_at=datetime.now(UTC),
         share=share_link(path) if template_mode == "summary" else None,
+        pair_url=compare_link(path) if template_mode == "summary" and compared else None,
         form=ActionForm(),
         visit_form=visit_form,
         visit_question=visit_question,

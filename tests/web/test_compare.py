@@ -290,21 +290,26 @@ def shared_link(patient: Patient) -> str:
     return soup(patient.get("/summary")).select_one(".share-url").get_text(strip=True)
 
 
-def test_the_share_link_carries_the_comparison_to_the_clinician(patient: Patient, earlier: str) -> None:
+def test_the_share_page_links_both_checks_side_by_side(patient: Patient, earlier: str) -> None:
     compared_today(patient, {"earlier": earlier}, {**CALM_ANSWERS, **BETTER_NOW})
     link = shared_link(patient)
-    assert "..." not in link and len(link) < len(earlier) + 200  # the difference, not a second code
-    view = soup(patient.get("/r/" + code_of(link)))
+    assert "..." not in link  # the QR code holds today's check alone
+    pair = soup(patient.get("/share")).select_one("[data-pair-link] a")
+    assert pair is not None and str(pair["href"]) == earlier + "..." + code_of(link)
+    on_summary = soup(patient.get("/summary")).select_one("[data-pair-link] a")
+    assert on_summary is not None and on_summary["href"] == pair["href"]
+    view = soup(patient.get("/r/" + code_of(str(pair["href"]))))
     block = view.select_one("[data-compared]")
     assert block is not None and block.select_one("[data-score-change=peg]")["data-change"] == "better"
     result = soup(patient.get("/result")).select_one("[data-compared]")
     assert [li["data-changed"] for li in block.select("[data-changed]")] == [
         li["data-changed"] for li in result.select("[data-changed]")
     ]
-    bundle = patient.client.get("/r/" + code_of(link) + "/fhir")
+    bundle = patient.client.get("/r/" + code_of(str(pair["href"])) + "/fhir")
     assert bundle.mimetype == "application/fhir+json"
     resource = Bundle.model_validate(bundle.json)
     assert [e.resource.authored.isoformat()[:10] for e in resource.entry] == [date.today().isoformat()] * 2
+    assert patient.client.get("/r/" + code_of(link) + "/fhir").json["resourceType"] == "QuestionnaireResponse"
 
 
 def test_a_clinician_opens_two_codes_side_by_side_in_date_order(app: Flask) -> None:
@@ -331,6 +336,6 @@ def test_a_clinician_opens_two_codes_side_by_side_in_date_order(app: Flask) -> N
     assert len(bundle.entry) == 2
 
 
-def test_a_code_can_be_read_back_after_a_comparison(earlier: str) -> None:
+def test_a_code_read_back_is_the_earlier_check_of_a_comparison(earlier: str) -> None:
     handoff = read_code(SECRET, BANK, code_of(earlier))
-    assert handoff.earlier is None and handoff.as_earlier().answers == handoff.answers
+    assert handoff.as_earlier().answers == handoff.answers and handoff.as_earlier().made_on == handoff.made_on
