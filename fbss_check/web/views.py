@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext, refresh
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -21,7 +21,7 @@ from fbss_check.regions import Region
 from . import present
 from .forms import MESSAGES, ActionForm, VisitQuestionForm, clean_visit_question
 from .handoff import make_code
-from .language import current_language
+from .language import current_language, refresh_language
 from .security import external_url
 
 bp = Blueprint("questionnaire", __name__)
@@ -114,7 +114,7 @@ def start_for_clinic(slug: str) -> tuple[str, int] | str:
         session.pop("clinic", None)
         return render_template("clinic_unknown.html", form=ActionForm(), **page_vars()), 404
     session["clinic"] = clinic.slug
-    refresh()  # the clinic's language now counts, unless the patient chose one
+    refresh_language()  # the clinic's language now counts, unless the patient chose one
     return render_template("start.html", form=ActionForm(), deleted=False, **page_vars())
 
 
