@@ -227,11 +227,13 @@ def page_sizes(port: int, heavy: dict[str, Any], language: str = "en") -> dict[s
 # One page opened again and again by patients who have answered every page (locustfile.PageUser).
 PAGES = {"question_page_get": "QuestionPageUser", "check_get": "CheckPageUser", "summary_get": "SummaryPageUser"}
 REFERENCES = {"baseline": "benchmarks.baseline_app:app", "limit": "benchmarks.baseline_app:limit"}
+TARGETS = {"app": "app:app", **REFERENCES}
 
 
 def ratios(results: dict[str, object]) -> dict[str, float]:
     """Throughput of each measure over the fair baseline's and over the limit's, from the same run."""
     rps = {name: value["rps"] for name, value in results.items() if isinstance(value, dict) and "rps" in value}
+    assert all(isinstance(results[name], dict) for name in rps)
     out = {}
     for name in ("flow", *PAGES, "baseline"):
         out[f"{name} / baseline"] = rps[name] / rps["baseline"]
@@ -265,25 +267,33 @@ def main() -> None:
         "bank_load_s_median": statistics.median(startup),
         "evaluate_us": evaluate,
     }
-    port = free_port()
-    app = start_gunicorn("app:app", port, args.workers)
+    servers = {name: free_port() for name in ("app", *REFERENCES)}
+    processes = {name: start_gunicorn(TARGETS[name], port, args.workers) for name, port in servers.items()}
     try:
+        # The references are measured first and again last, and count as the mean of the two: the
+        # machine's speed drifts (other work on it), and the app's runs come in between.
+        references: dict[str, list[dict[str, float]]] = {name: [] for name in REFERENCES}
+
+        def measure_references() -> None:
+            for name in REFERENCES:
+                references[name].append(run_locust("BaselineUser", servers[name], args.users, args.seconds))
+
+        measure_references()
+        port = servers["app"]
         results["page_bytes_with_css"] = page_sizes(port, heavy)
         results["page_bytes_with_css_spanish"] = page_sizes(port, heavy, "es")
         results["flow"] = run_locust("PatientUser", port, args.users, args.seconds)
-        results["flow_paced_1s_per_page"] = run_locust("PacedPatientUser", port, args.users, args.seconds)
         for name, user_class in PAGES.items():
             results[name] = run_locust(user_class, port, args.users, args.seconds, row="page")
-        results["memory_per_worker"] = worker_memory(app)
+        results["flow_paced_1s_per_page"] = run_locust("PacedPatientUser", port, args.users, args.seconds)
+        results["memory_per_worker"] = worker_memory(processes["app"])
+        measure_references()
     finally:
-        stop(app)
-    for name, target in REFERENCES.items():
-        port = free_port()
-        reference = start_gunicorn(target, port, args.workers)
-        try:
-            results[name] = run_locust("BaselineUser", port, args.users, args.seconds)
-        finally:
-            stop(reference)
+        for process in processes.values():
+            stop(process)
+    for name, runs in references.items():
+        results[name] = {key: statistics.mean(run[key] for run in runs) for key in runs[0]}
+        results[f"{name}_runs"] = runs
     results["ratio"] = ratios(results)
     print(json.dumps(results, indent=2))
     if args.json:
