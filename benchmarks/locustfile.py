@@ -1,39 +1,21 @@
-"""Simulated patients for the load test: `PatientUser` walks the whole flow, `BaselineUser` the bare page."""
+"""Simulated patients for the load test: `PatientUser` walks the whole flow; the page users walk
+it once and then open one page again and again; `BaselineUser` asks for "/" (of the fair
+baseline or of the limit, whichever is served)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import gevent
 from locust import FastHttpUser, constant, task
-
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-QUESTION = re.compile(r'data-question="([a-z0-9_]+)"')
-ANSWERS = {
-    "weeks_since_surgery": "30",
-    "surgery_type": "fusion",
-    "operations_count": "1",
-    "pain_persisting": "yes",
-    "pain_where": "lower_back",
-    "pain_trend": "same",
-    "peg_pain": "5",
-    "peg_enjoyment": "4",
-    "peg_activity": "4",
-    "phq4_interest": "1",
-    "phq4_down": "1",
-    "phq4_nervous": "0",
-    "phq4_worry": "1",
-    "treatments_tried": "physical_therapy",
-}
+from patient import ANSWERS, QUESTION, TOKEN
 
 
-class PatientUser(FastHttpUser):
-    """One patient: start, every question page (GET then POST), check, result, summary.
+class Walker(FastHttpUser):
+    """A patient who answers every page. Redirects are followed by hand, so that every HTTP
+    request is counted once, as for the baseline."""
 
-    Redirects are followed by hand, so that every HTTP request is counted once, as for the baseline.
-    """
-
+    abstract = True
     wait_time = constant(0)
     think_seconds = 0.0  # time a patient spends reading and answering each page
 
@@ -42,8 +24,8 @@ class PatientUser(FastHttpUser):
         name = "warning" if location.startswith("/warning") else location.split("?")[0]
         return self.client.get(location, name=name), location
 
-    @task
-    def walk(self) -> None:
+    def answer_every_page(self) -> None:
+        """From the start page to "check your answers", every page answered."""
         page = self.client.get("/", name="/")
         token = TOKEN.search(page.text or "").group(1)
         page, url = self.follow(
@@ -58,6 +40,23 @@ class PatientUser(FastHttpUser):
                 data[question] = ANSWERS.get(question, "no")
             gevent.sleep(self.think_seconds)
             page, url = self.follow(self.client.post(url, data=data, name=f"{url} POST", allow_redirects=False))
+        if url != "/check":
+            # The answers no longer fit the bank: a failure, not a shorter flow that looks faster.
+            self.environment.events.request.fire(
+                request_type="WALK",
+                name="reached /check",
+                response_time=0,
+                response_length=0,
+                exception=RuntimeError(f"the walk stopped at {url}"),
+            )
+
+
+class PatientUser(Walker):
+    """One patient: start, every question page (GET then POST), check, result, summary."""
+
+    @task
+    def walk(self) -> None:
+        self.answer_every_page()
         self.client.get("/result", name="/result")
         self.client.get("/summary", name="/summary")
 
@@ -66,6 +65,32 @@ class PacedPatientUser(PatientUser):
     """The same walk, with one second spent on each page, as a (fast) real patient would."""
 
     think_seconds = 1.0
+
+
+class PageUser(Walker):
+    """A patient who has answered every page, then opens `path` again and again (counted as "page")."""
+
+    abstract = True
+    path = "/"
+
+    def on_start(self) -> None:
+        self.answer_every_page()
+
+    @task
+    def open_page(self) -> None:
+        self.client.get(self.path, name="page")
+
+
+class QuestionPageUser(PageUser):
+    path = "/questions/pain_scores"
+
+
+class CheckPageUser(PageUser):
+    path = "/check"
+
+
+class SummaryPageUser(PageUser):
+    path = "/summary"
 
 
 class BaselineUser(FastHttpUser):

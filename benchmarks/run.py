@@ -1,8 +1,11 @@
-"""Measure fbss-check against a bare Flask baseline in the same run, on 127.0.0.1 only.
+"""Measure fbss-check against two references in the same run, on 127.0.0.1 only.
 
-Prints requests per second, p50 and p95 latency for the patient flow and the baseline and
-their ratio, plus start-up time, one `evaluate`, memory per worker and the bytes of each page.
-Every load run is bounded in time; nothing leaves this machine.
+The references (benchmarks/baseline_app.py), under the same gunicorn settings and the same
+load: the fair baseline, a bare Flask page with a cached template, and the limit, a WSGI app
+that answers b"ok". Prints requests per second, p50 and p95 latency for the patient flow, for
+one question page, "check your answers" and the summary each opened again and again, and for
+both references, with the ratios; plus start-up time, one `evaluate`, memory per worker and the
+bytes of each page. Every load run is bounded in time; nothing leaves this machine.
 
     .venv/bin/python benchmarks/run.py [--seconds 20] [--users 20]
 """
@@ -27,67 +30,46 @@ import timeit
 import urllib.request
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from fbss_check import load_bank  # noqa: E402
+from patient import ANSWERS  # noqa: E402
+
+from fbss_check import Bank, load_bank  # noqa: E402
 from fbss_check.answers import coerce_all  # noqa: E402
 from fbss_check.engine import evaluate_answers  # noqa: E402
+from fbss_check.model import Kind  # noqa: E402
 
-CALM = {
-    "bladder_control_change": False,
-    "bowel_control_change": False,
-    "saddle_numbness": False,
-    "sexual_function_change": False,
-    "both_legs_symptoms": False,
-    "chest_pain_or_breathless": False,
-    "very_unwell": False,
-    "serious_injury": False,
-    "new_leg_weakness": False,
-    "fever": False,
-    "wound_problem": False,
-    "calf_swelling": False,
-    "headache_upright": False,
-    "pain_uncontrolled": False,
-    "recent_fall_or_injury": False,
-    "cancer_history": False,
-    "weeks_since_surgery": 30,
-    "surgery_type": "fusion",
-    "operations_count": 1,
-    "pain_persisting": True,
-    "pain_where": ["lower_back"],
-    "pain_trend": "same",
-    "new_level_pain": False,
-    "original_symptoms_returned": False,
-    "numbness_tingling": False,
-    "hardware_concern": False,
-    "mobility_limited": False,
-    "weight_loss_or_night_pain": False,
-    "peg_pain": 5,
-    "peg_enjoyment": 4,
-    "peg_activity": 4,
-    "phq4_interest": 1,
-    "phq4_down": 1,
-    "phq4_nervous": 0,
-    "phq4_worry": 1,
-    "sleep_poor": False,
-    "smoker": False,
-    "treatments_tried": ["physical_therapy"],
-}
-HEAVY = {
-    **CALM,
-    "bladder_control_change": True,
-    "fever": "unsure",
-    "pain_trend": "worse",
-    "phq4_interest": 3,
-    "phq4_down": 3,
-    "smoker": True,
-    "treatments_tried": ["physical_therapy", "medication", "injections"],
-}
+
+def calm_and_heavy(bank: Bank) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every question answered, as form codes: the load test's calm patient, and a heavy one with
+    an emergency and several other flags."""
+    calm: dict[str, Any] = {}
+    for question in bank.questions.values():
+        value = ANSWERS.get(question.id, "no")
+        if question.kind is Kind.MULTIPLE_CHOICE:
+            calm[question.id] = [value]
+        elif question.is_numeric:
+            calm[question.id] = int(value)
+        else:
+            calm[question.id] = value
+    heavy = {
+        **calm,
+        "bladder_control_change": "yes",
+        "fever": "unsure",
+        "pain_trend": "worse",
+        "phq4_interest": 3,
+        "phq4_down": 3,
+        "health_conditions": ["smoker"],
+        "treatments_tried": ["physical_therapy", "medication", "injections"],
+    }
+    return calm, heavy
 
 
 def free_port() -> int:
@@ -151,7 +133,8 @@ def worker_memory(process: subprocess.Popen[bytes]) -> dict[str, float]:
     }
 
 
-def run_locust(user_class: str, port: int, users: int, seconds: int) -> dict[str, float]:
+def run_locust(user_class: str, port: int, users: int, seconds: int, row: str = "Aggregated") -> dict[str, float]:
+    """One bounded locust run; the numbers of `row` (a request name, or every request together)."""
     with tempfile.TemporaryDirectory() as folder:
         prefix = Path(folder) / "stats"
         subprocess.run(
@@ -184,7 +167,7 @@ def run_locust(user_class: str, port: int, users: int, seconds: int) -> dict[str
         )
         with open(f"{prefix}_stats.csv", newline="") as handle:
             rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    total = rows["Aggregated"]
+    total = rows[row]
     return {
         "requests": float(total["Request Count"]),
         "failures": float(total["Failure Count"]),
@@ -194,7 +177,7 @@ def run_locust(user_class: str, port: int, users: int, seconds: int) -> dict[str
     }
 
 
-def page_sizes(port: int, language: str = "en") -> dict[str, int]:
+def page_sizes(port: int, heavy: dict[str, Any], language: str = "en") -> dict[str, int]:
     """Bytes of each page's HTML plus the CSS it loads, in one language, walked with a cookie-keeping opener."""
     import http.cookiejar
     import urllib.parse
@@ -221,7 +204,7 @@ def page_sizes(port: int, language: str = "en") -> dict[str, int]:
     text, url = fetch(f"/language/{language}?next=/")
     sizes["start"] = len(text.encode())
     text, url = fetch("/start", {"csrf_token": token.search(text).group(1)})
-    answers = {k: ("yes" if v is True else "no" if v is False else v) for k, v in HEAVY.items()}
+    answers = heavy
     for _ in range(15):
         if url.startswith("/warning"):
             sizes[f"warning ({url})"] = len(text.encode())
@@ -241,6 +224,26 @@ def page_sizes(port: int, language: str = "en") -> dict[str, int]:
     return {name: size + css_bytes for name, size in sizes.items()} | {"(style.css alone)": css_bytes}
 
 
+# One page opened again and again by patients who have answered every page (locustfile.PageUser).
+PAGES = {"question_page_get": "QuestionPageUser", "check_get": "CheckPageUser", "summary_get": "SummaryPageUser"}
+REFERENCES = {"baseline": "benchmarks.baseline_app:app", "limit": "benchmarks.baseline_app:limit"}
+TARGETS = {"app": "app:app", **REFERENCES}
+
+
+def ratios(results: dict[str, object]) -> dict[str, float]:
+    """Throughput of each measure over the fair baseline's and over the limit's, from the same run."""
+    rps = {name: value["rps"] for name, value in results.items() if isinstance(value, dict) and "rps" in value}
+    assert all(isinstance(results[name], dict) for name in rps)
+    out = {}
+    for name in ("flow", *PAGES, "baseline"):
+        out[f"{name} / baseline"] = rps[name] / rps["baseline"]
+        out[f"{name} / limit"] = rps[name] / rps["limit"]
+    flow, base = results["flow"], results["baseline"]
+    assert isinstance(flow, dict) and isinstance(base, dict)
+    out["p95 (flow / baseline)"] = flow["p95_ms"] / max(base["p95_ms"], 1e-9)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=20, help="length of each load run (default 20)")
@@ -252,8 +255,9 @@ def main() -> None:
     startup = [timeit.timeit(lambda: load_bank(ROOT / "questions.yaml"), number=1) for _ in range(5)]
     bank = load_bank(ROOT / "questions.yaml")
     evaluate = {}
-    for name, raw in (("calm", CALM), ("heavy", HEAVY)):
-        answers = coerce_all(bank.questions, raw, "json")
+    calm, heavy = calm_and_heavy(bank)
+    for name, raw in (("calm", calm), ("heavy", heavy)):
+        answers = coerce_all(bank.questions, raw, "codes")
         runs = timeit.repeat(lambda answers=answers: evaluate_answers(bank, answers), number=2000, repeat=5)
         evaluate[name] = min(runs) / 2000 * 1e6
 
@@ -263,28 +267,34 @@ def main() -> None:
         "bank_load_s_median": statistics.median(startup),
         "evaluate_us": evaluate,
     }
-    port = free_port()
-    app = start_gunicorn("app:app", port, args.workers)
+    servers = {name: free_port() for name in ("app", *REFERENCES)}
+    processes = {name: start_gunicorn(TARGETS[name], port, args.workers) for name, port in servers.items()}
     try:
-        results["page_bytes_with_css"] = page_sizes(port)
-        results["page_bytes_with_css_spanish"] = page_sizes(port, "es")
+        # The references are measured first and again last, and count as the mean of the two: the
+        # machine's speed drifts (other work on it), and the app's runs come in between.
+        references: dict[str, list[dict[str, float]]] = {name: [] for name in REFERENCES}
+
+        def measure_references() -> None:
+            for name in REFERENCES:
+                references[name].append(run_locust("BaselineUser", servers[name], args.users, args.seconds))
+
+        measure_references()
+        port = servers["app"]
+        results["page_bytes_with_css"] = page_sizes(port, heavy)
+        results["page_bytes_with_css_spanish"] = page_sizes(port, heavy, "es")
         results["flow"] = run_locust("PatientUser", port, args.users, args.seconds)
+        for name, user_class in PAGES.items():
+            results[name] = run_locust(user_class, port, args.users, args.seconds, row="page")
         results["flow_paced_1s_per_page"] = run_locust("PacedPatientUser", port, args.users, args.seconds)
-        results["memory_per_worker"] = worker_memory(app)
+        results["memory_per_worker"] = worker_memory(processes["app"])
+        measure_references()
     finally:
-        stop(app)
-    port = free_port()
-    baseline = start_gunicorn("benchmarks.baseline_app:app", port, args.workers)
-    try:
-        results["baseline"] = run_locust("BaselineUser", port, args.users, args.seconds)
-    finally:
-        stop(baseline)
-    flow, base = results["flow"], results["baseline"]
-    assert isinstance(flow, dict) and isinstance(base, dict)
-    results["ratio"] = {
-        "throughput (flow / baseline)": flow["rps"] / base["rps"],
-        "p95 (flow / baseline)": flow["p95_ms"] / max(base["p95_ms"], 1e-9),
-    }
+        for process in processes.values():
+            stop(process)
+    for name, runs in references.items():
+        results[name] = {key: statistics.mean(run[key] for run in runs) for key in runs[0]}
+        results[f"{name}_runs"] = runs
+    results["ratio"] = ratios(results)
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

@@ -73,6 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     forms = {language: build_forms(banks[language]) for language in bank.languages}
     context.install(app, context.Questionnaire(bank, region, clinics, banks, forms))
     Babel(app, locale_selector=language.select_language)
+    language.install_template_gettext(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
     app.jinja_env.globals["options"] = present.options
     app.jinja_env.globals["reasons_to_show"] = present.reasons_to_show

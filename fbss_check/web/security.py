@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 import rcssmin
 from flask import Flask, Request, abort, current_app, g, request, url_for
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from itsdangerous import BadSignature
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -108,23 +109,45 @@ def _shallow(value: Any, depth: int = 0) -> bool:
     return True
 
 
+# An unchanged session is signed again (its two hours started afresh) only once it is this old:
+# an idle session still lasts two hours from the last page opened, to the minute, but a patient
+# moving from page to page does not pay for compressing and signing the cookie on every GET.
+SESSION_RESIGN_AFTER = 60  # seconds
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is marked Secure whenever the request came over HTTPS, and any cookie
-    that cannot be read as this app writes it (even one signed with the key) is no session."""
+    """The session cookie is marked Secure whenever the request came over HTTPS, any cookie that
+    cannot be read as this app writes it (even one signed with the key) is no session, and an
+    unchanged session is signed again only when SESSION_RESIGN_AFTER has passed."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        try:
-            opened = super().open_session(app, request)
-        except (RecursionError, TypeError, ValueError, AttributeError, KeyError):
-            return self.session_class()
-        if opened is None:
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
             return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+            opened = self.session_class(data)
+        except (BadSignature, RecursionError, TypeError, ValueError, AttributeError, KeyError):
+            return self.session_class()
         if not _shallow(dict(opened)) or any(not isinstance(opened.get(key, ""), str) for key in SESSION_KEYS_OF_TEXT):
             return self.session_class()
+        opened.signed_at = signed_at.timestamp()  # type: ignore[attr-defined]
         return opened
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "signed_at", None)
+        return signed_at is None or time.time() - signed_at >= SESSION_RESIGN_AFTER
 
 
 def limit_form_fields() -> None:

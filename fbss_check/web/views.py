@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from flask_babel import refresh
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -36,6 +35,7 @@ from .context import (
     target_url,
 )
 from .forms import MESSAGES, ActionForm, VisitQuestionForm, clean_visit_question
+from .language import refresh_language
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -53,7 +53,7 @@ def start_for_clinic(slug: str) -> tuple[str, int] | str:
         session.pop("clinic", None)
         return render_template("clinic_unknown.html", form=ActionForm(), **page_vars()), 404
     session["clinic"] = clinic.slug
-    refresh()  # the clinic's language now counts, unless the patient chose one
+    refresh_language()  # the clinic's language now counts, unless the patient chose one
     return render_template("start.html", form=ActionForm(), deleted=False, **page_vars())
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
@@ -307,6 +309,30 @@ def test_an_expired_session_cookie_is_treated_as_expired(app: Flask) -> None:
     patient = Patient(short.test_client())
     patient.start()
     assert patient.get("/questions/emergency_signs").headers["Location"] == "/session-expired"
+
+
+def test_a_page_opened_soon_after_an_answer_leaves_the_cookie_as_it_is(patient: Patient) -> None:
+    patient.walk(CALM_ANSWERS)
+    for url in ("/check", "/result", "/questions/pain_scores"):
+        response = patient.get(url)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, url
+
+
+def test_an_idle_session_lasts_two_hours_from_the_last_page_opened_not_the_last_answer(
+    patient: Patient, app: Flask
+) -> None:
+    patient.walk(CALM_ANSWERS)
+    answered = time.time()
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    opened = answered + lifetime * 0.75
+    with mock.patch("itsdangerous.timed.time.time", return_value=opened):
+        response = patient.get("/check")
+        assert response.status_code == 200 and "Set-Cookie" in response.headers
+    opened_again = opened + lifetime - 120  # long past two hours since the last answer
+    with mock.patch("itsdangerous.timed.time.time", return_value=opened_again):
+        assert patient.get("/result").status_code == 200
+    with mock.patch("itsdangerous.timed.time.time", return_value=opened_again + lifetime + 60):
+        assert patient.get("/result").headers["Location"] == "/session-expired"
 
 
 def test_delete_my_answers_clears_them(patient: Patient) -> None:

@@ -4,15 +4,20 @@ summary and clinician view written for a spine clinic."""
 
 from __future__ import annotations
 
+import base64
+import io
 import logging
 import re
 from typing import Any
 
 import pytest
+import segno
 from flask import Flask
+from PIL import Image
 
 from fbss_check import default_bank
 from fbss_check.web import create_app
+from fbss_check.web.present import qr_png_data_uri
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 from tests.web.test_clinicians import decode_qr
 
@@ -322,3 +327,13 @@ def test_one_answer_behind_two_tiers_gives_one_instruction(patient: Patient) -> 
     page = soup(patient.get("/result"))
     flags = [item["data-flag"] for item in page.select(".flags > [data-flag]")]
     assert "new_pain_after_cancer" in flags and "night_pain" not in flags
+
+
+def test_the_share_qr_png_is_segnos_own_pixel_for_pixel() -> None:
+    def pixels(data_uri: str) -> tuple[tuple[int, int], bytes]:
+        image = Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1]))).convert("L")
+        return image.size, image.tobytes()
+
+    for text in ("https://check.example.org/r/short", "https://check.example.org/r/" + "Ab3_-x." * 60):
+        code = segno.make(text, error="m", mask=4, micro=False)
+        assert pixels(qr_png_data_uri(code)) == pixels(code.png_data_uri(scale=1, border=4))
