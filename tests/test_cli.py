@@ -23,7 +23,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_validate_prints_one_line_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "validate", str(BANK_PATH))
     assert code == 0 and err == ""
-    assert len(out.strip().splitlines()) == 1 and "OK" in out and "version 2.2.0" in out
+    assert len(out.strip().splitlines()) == 1 and "OK" in out and "version 2.3.0" in out
 
 
 def test_validate_lists_every_problem_and_exits_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_evaluate_prints_the_json_contract(capsys: pytest.CaptureFixture[str], t
         "message": data["flags"][0]["message"],
         "because": ["saddle_numbness"],
     }
-    assert data["bank_version"] == "2.2.0"
+    assert data["bank_version"] == "2.3.0"
     assert "questions_for_your_doctor" in data["guidance"]
 
 

@@ -14,8 +14,9 @@ from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import assert_axe_clean, new_context, screenshot, walk_with_mouse
-from tests.browser.test_takeaway_print import MOST_TOPICS, pdf_text
+from tests.browser.test_takeaway_print import pdf_text
 from tests.browser.test_walks_and_print import OWN_QUESTION, save_own_question
+from tests.web.conftest import MOST_TOPICS
 
 # Three months earlier: more pain, fewer treatments, no low mood; today is the heaviest summary.
 EARLIER = {

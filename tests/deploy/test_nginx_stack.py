@@ -198,3 +198,27 @@ def test_gunicorn_settings_listen_on_loopback_and_trust_no_forwarded_header_by_d
     assert settings["bind"].startswith("127.0.0.1:")
     assert settings["forwarded_allow_ips"] == ""
     assert settings["logger_class"] == "fbss_check.web.serving.RedactingLogger"
+
+
+def test_a_photo_of_an_earlier_printout_passes_nginx_and_other_addresses_keep_64_kb(stack: Stack) -> None:
+    """/compare takes a phone photo (up to 10 MB) through nginx; every other address stays at 64 KB."""
+    from tests.web.test_compare import photographed
+
+    patient = Patient(RemoteClient(stack.public_url, stack.cert))  # type: ignore[arg-type]
+    check = patient.walk(CALM_ANSWERS)
+    assert check.status_code == 200
+    link = soup(patient.get("/summary")).select_one(".share-url").get_text(strip=True)
+    photo = photographed(link, size=3000) + b"\0" * (2 * 1024 * 1024)  # a 2 MB file: JPEG readers stop at its end
+    patient.get("/compare")
+    client = patient.client
+    sent = client.session.post(  # type: ignore[attr-defined]
+        stack.public_url + "/compare",
+        data={"csrf_token": patient.token, "earlier": ""},
+        files={"photo": ("IMG_0001.jpg", photo, "image/jpeg")},
+        allow_redirects=False,
+        timeout=20,
+        verify=client.verify,  # type: ignore[attr-defined]
+    )
+    assert sent.status_code == 302, sent.text[:500]
+    too_big = client.post("/visit-question", {"csrf_token": patient.token, "visit_question": "x" * 70_000})
+    assert too_big.status_code == 413

@@ -88,6 +88,22 @@ CALM_ANSWERS: dict[str, Any] = {
 }
 
 
+# The heaviest summary that is not an emergency (an emergency holds the next steps back): every
+# part of the spine and every device and medicine, so every question is shown; tried treatments,
+# smoking, poor sleep and low mood, at 1 to 2 years (19 next steps); and the longest own question.
+MOST_TOPICS = {
+    **CALM_ANSWERS,
+    "surgery_region": ["neck", "mid_back", "low_back"],
+    "time_since_surgery": "years_1_2",
+    "devices_medicines": ["stimulator", "pain_pump", "blood_thinner", "strong_opioid", "sedating", "steroid_tablets"],
+    "health_conditions": ["smoker", "sleep_poor", "past_cancer", "diabetes", "age_65"],
+    "treatments_tried": ["physical_therapy", "medication", "injections", "spinal_cord_stimulation"],
+    "phq4_interest": "2",
+    "phq4_down": "2",
+    "wound_problem": "unsure",
+}
+
+
 @pytest.fixture(scope="session")
 def app() -> Flask:
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-for-the-test-suite-only"})

@@ -22,7 +22,7 @@ from fbss_check.answers import coerce_all
 from fbss_check.web import create_app
 from fbss_check.web.handoff import DICTIONARY_1, make_code, read_code
 from fbss_check.web.security import access_log
-from tests.web.conftest import CALM_ANSWERS, Patient, soup
+from tests.web.conftest import CALM_ANSWERS, MOST_TOPICS, Patient, soup
 
 BANK = default_bank()
 SECRET = "test-secret-key-for-the-test-suite-only"
@@ -266,21 +266,10 @@ def test_stop_comparing_takes_the_comparison_away(patient: Patient, earlier: str
     assert page.select_one("[data-compare-link]") is not None
 
 
-MOST = {
-    **CALM_ANSWERS,
-    "surgery_region": ["neck", "mid_back", "low_back"],
-    "time_since_surgery": "years_1_2",
-    "devices_medicines": ["stimulator", "pain_pump", "blood_thinner", "strong_opioid", "sedating", "steroid_tablets"],
-    "health_conditions": ["smoker", "sleep_poor", "past_cancer", "diabetes", "age_65"],
-    "treatments_tried": ["physical_therapy", "medication", "injections", "spinal_cord_stimulation"],
-    "wound_problem": "unsure",
-}
-
-
 def test_the_session_cookie_stays_under_the_browser_limit_with_the_heaviest_checks(app: Flask) -> None:
-    heavy = earlier_link(Patient(app.test_client()), {**MOST, **BAD_PAIN})
+    heavy = earlier_link(Patient(app.test_client()), {**MOST_TOPICS, **BAD_PAIN})
     patient = Patient(app.test_client())
-    compared_today(patient, {"earlier": heavy}, {**MOST, **BETTER_NOW})
+    compared_today(patient, {"earlier": heavy}, {**MOST_TOPICS, **BETTER_NOW})
     response = patient.post("/visit-question", {"visit_question": "w" * 300})
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     assert len(cookie) < 4093

@@ -56,7 +56,7 @@ def test_a_full_walk_gives_the_tier_on_the_result_and_the_summary(
     page = soup(result)
     assert page.main is not None and page.main["id"] == "result"
     assert page.find(id="urgency-heading") is not None
-    assert "2.2.0" in page.get_text()  # the bank version
+    assert "2.3.0" in page.get_text()  # the bank version
     summary = patient.get("/summary")
     assert urgency_of(summary) == tier
     assert soup(summary).select_one(".notes-box") is not None

@@ -85,7 +85,7 @@ def test_healthz_reports_the_bank(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.json == {
         "status": "ok",
-        "bank_version": "2.2.0",
+        "bank_version": "2.3.0",
         "review_date": "2026-12-02",
         "languages": ["en", "es"],
     }
