@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from .engine import Outcome, evaluate_answers, visible_answers
+from .conditions import questions_in
+from .engine import Outcome, evaluate_answers
 from .model import Answer, Bank, Question, Score
+from .path import patient_path
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class Comparison:
     started: tuple[str, ...]  # choice codes of the treatments checklist ticked today, not then
     changed: tuple[AnswerChange, ...]  # in bank order
     not_compared: tuple[str, ...]  # question ids, in bank order
+    # Questions on pages a check never reached (it stopped early, at an urgent warning say):
+    # compared neither way, and no flag that rests on them is called new or gone.
+    not_asked_now: tuple[str, ...]
+    not_asked_then: tuple[str, ...]
     then: Outcome  # the earlier answers, judged by today's rules
     now: Outcome
 
@@ -97,13 +103,16 @@ def score_change(score: Score, then: float, now: float) -> Change:
 
 def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]) -> Comparison:
     """What changed between an earlier check and today's answers, both on their own visible path
-    (an answer on a branch the patient left never counts, then or now)."""
-    then_answers = visible_answers(bank, earlier.answers)
-    now_kept = visible_answers(bank, now_answers)
+    (an answer on a branch the patient left never counts, then or now). A question on a page one
+    of the two checks never reached is not compared: a check that stopped early has not said no."""
+    then_path, now_path = patient_path(bank, earlier.answers), patient_path(bank, now_answers)
+    then_answers, now_kept = then_path.answers, now_path.answers
+    unasked_then, unasked_now = then_path.unreached(), now_path.unreached()
     then_outcome = evaluate_answers(bank, then_answers)
     now_outcome = evaluate_answers(bank, now_kept)
     then_flags = {flag.id for flag in then_outcome.flags}
     now_flags = {flag.id for flag in now_outcome.flags}
+    rests_on = {rule.id: questions_in(rule.when, bank.scores) for rule in bank.rules}
     order = {rule.id: i for i, rule in enumerate(bank.rules)}
     scores = []
     for score_id in bank.compare_scores:
@@ -112,12 +121,12 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
             score = bank.scores[score_id]
             scores.append(ScoreChange(score, float(then), float(now), score_change(score, float(then), float(now))))
     started: tuple[str, ...] = ()
-    if bank.compare_treatments is not None:
+    if bank.compare_treatments is not None and bank.compare_treatments not in unasked_then | unasked_now:
         question = bank.questions[bank.compare_treatments]
         before = _ticked(then_answers.get(question.id))
         after = _ticked(now_kept.get(question.id))
         started = tuple(c.code for c in question.choices if c.code in after - before and not c.exclusive)
-    skipped = set(earlier.not_compared)
+    skipped = set(earlier.not_compared) | unasked_then | unasked_now
     changed = tuple(
         AnswerChange(question, then_answers.get(question.id), now_kept.get(question.id))
         for question in bank.questions.values()
@@ -126,11 +135,17 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
     return Comparison(
         earlier=earlier,
         scores=tuple(scores),
-        new_flags=tuple(sorted(now_flags - then_flags, key=order.__getitem__)),
-        gone_flags=tuple(sorted(then_flags - now_flags, key=order.__getitem__)),
+        new_flags=tuple(
+            sorted((r for r in now_flags - then_flags if not rests_on[r] & unasked_then), key=order.__getitem__)
+        ),
+        gone_flags=tuple(
+            sorted((r for r in then_flags - now_flags if not rests_on[r] & unasked_now), key=order.__getitem__)
+        ),
         started=started,
         changed=changed,
-        not_compared=tuple(q for q in bank.questions if q in skipped),
+        not_compared=tuple(q for q in bank.questions if q in set(earlier.not_compared)),
+        not_asked_now=tuple(q for q in bank.questions if q in unasked_now),
+        not_asked_then=tuple(q for q in bank.questions if q in unasked_then),
         then=then_outcome,
         now=now_outcome,
     )

@@ -42,6 +42,16 @@ class PatientPath:
         """The first section on the path that still needs answers, or None when all are done."""
         return next((s for s in self.shown if not self.is_complete(s, done)), None)
 
+    def unreached(self) -> frozenset[str]:
+        """The questions on pages of the path with no answer at all: pages a check that stopped
+        early never reached (answers can only be given page by page, in order)."""
+        return frozenset(
+            q.id
+            for questions in self.shown.values()
+            if not any(q.id in self.answers for q in questions)
+            for q in questions
+        )
+
     def step(self, section_id: str) -> Step | None:
         """The step number of a page on the path, or None for a follow-up page (it has none).
 

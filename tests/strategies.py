@@ -32,3 +32,10 @@ def answers(bank: Bank) -> st.SearchStrategy[dict[str, Answer]]:
         question_id: st.one_of(st.none(), answer_for(question)) for question_id, question in bank.questions.items()
     }
     return st.fixed_dictionaries(pairs).map(lambda d: {k: v for k, v in d.items() if v is not None})
+
+
+def every_answer(bank: Bank) -> st.SearchStrategy[dict[str, Answer]]:
+    """Every question answered, each with any valid answer: a check that reached every page."""
+    return st.fixed_dictionaries(
+        {question_id: answer_for(question) for question_id, question in bank.questions.items()}
+    )

@@ -8,13 +8,21 @@ from datetime import date
 from hypothesis import given
 
 from fbss_check import default_bank
+from fbss_check.answers import coerce_all
 from fbss_check.compare import Change, EarlierCheck, compare, score_change
+from fbss_check.conditions import questions_in
 from fbss_check.engine import evaluate_answers, visible_answers
 from fbss_check.model import Answer
-from tests.strategies import answers
+from tests.strategies import answers, every_answer
+from tests.web.conftest import CALM_ANSWERS
 
 BANK = default_bank()
 ANSWERS = answers(BANK)
+EVERY_ANSWER = every_answer(BANK)
+# A calm check that reached every page (the web tests' form answers, numbers as numbers).
+FULL_CHECK = coerce_all(
+    BANK.questions, {q: int(a) if isinstance(a, str) and a.isdigit() else a for q, a in CALM_ANSWERS.items()}, "lenient"
+)
 PEG, PHQ4 = BANK.scores["peg"], BANK.scores["phq4"]
 
 
@@ -30,8 +38,8 @@ def test_todays_tier_and_flags_are_todays_answers_alone(then: dict[str, Answer],
     assert result.now.flags == alone.flags
 
 
-@given(ANSWERS, ANSWERS)
-def test_new_and_gone_flags_are_the_difference_of_the_two_checks(
+@given(EVERY_ANSWER, EVERY_ANSWER)
+def test_new_and_gone_flags_are_the_difference_of_two_checks_that_reached_every_page(
     then: dict[str, Answer], now: dict[str, Answer]
 ) -> None:
     result = compare(BANK, earlier(then), now)
@@ -39,6 +47,42 @@ def test_new_and_gone_flags_are_the_difference_of_the_two_checks(
     now_ids = {f.id for f in evaluate_answers(BANK, now).flags}
     assert set(result.new_flags) == now_ids - then_ids
     assert set(result.gone_flags) == then_ids - now_ids
+    assert result.not_asked_now == result.not_asked_then == ()
+
+
+@given(ANSWERS, ANSWERS)
+def test_a_flag_is_new_or_gone_only_if_both_checks_asked_what_it_rests_on(
+    then: dict[str, Answer], now: dict[str, Answer]
+) -> None:
+    """A check that stopped early has not said no: what it never asked is neither gone nor new."""
+    result = compare(BANK, earlier(then), now)
+    then_ids = {f.id for f in evaluate_answers(BANK, then).flags}
+    now_ids = {f.id for f in evaluate_answers(BANK, now).flags}
+    assert set(result.new_flags) <= now_ids - then_ids
+    assert set(result.gone_flags) <= then_ids - now_ids
+    unasked = {"then": set(result.not_asked_then), "now": set(result.not_asked_now)}
+    for rule_id in result.new_flags:
+        assert not questions_in(BANK.rules_by_id[rule_id].when, BANK.scores) & unasked["then"], rule_id
+    for rule_id in result.gone_flags:
+        assert not questions_in(BANK.rules_by_id[rule_id].when, BANK.scores) & unasked["now"], rule_id
+    assert not {item.question.id for item in result.changed} & (unasked["then"] | unasked["now"])
+
+
+def test_a_check_that_stopped_early_today_compares_only_what_it_asked() -> None:
+    """Stopped at the first page's urgent warning: the low mood of then is not "gone", and the
+    questions never asked today are counted, not listed as changed."""
+    then = {**FULL_CHECK, "phq4_interest": 3, "phq4_down": 3}
+    first_page = {q.id for q in BANK.section_questions(BANK.sections[0].id)}
+    now = {q: a for q, a in FULL_CHECK.items() if q in first_page}
+    result = compare(BANK, earlier(then), now)
+    assert "mood_screen_positive" in {f.id for f in result.then.flags}
+    assert result.gone_flags == ()
+    assert {item.question.id for item in result.changed} <= first_page
+    assert result.scores == ()
+    assert len(result.not_asked_now) > 10 and result.not_asked_then == ()
+    # Read the other way round: the earlier check stopped early, today's reached every page.
+    back = compare(BANK, earlier(now), then)
+    assert back.new_flags == () and back.changed == () and back.not_asked_then == result.not_asked_now
 
 
 @given(ANSWERS)

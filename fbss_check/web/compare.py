@@ -27,6 +27,9 @@ PIXELS_MAX = 50_000_000  # a larger picture is refused before it is decoded (a 1
 # A share code (base64url, a dot, a base64url signature), alone or after /r/ in a link; two joined
 # by "..." are the clinician's pair (the later one is taken).
 CODE = re.compile(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}")
+# What is left of one cut short: a share link's /r/ and the start of a code, or a long run of a
+# code's letters (its first part alone is over 100).
+PART = re.compile(r"/r/[A-Za-z0-9_-]{16,}|[A-Za-z0-9_-]{40,}")
 
 
 class NotRead(ValueError):
@@ -65,6 +68,13 @@ def qr_text(data: bytes) -> str:
 def read_earlier(bank: Any, text: str) -> tuple[str, Handoff]:
     """The latest check among the codes in the text, and its code; NotRead if none can be read."""
     codes = codes_in(text)
+    if not codes and PART.search(re.sub(r"\s+", "", text)):
+        raise NotRead(
+            gettext(
+                "This link or code seems cut short: part of it is missing. Copy the whole link again, "
+                "or use a photo of the QR code."
+            )
+        )
     if not codes:
         raise NotRead(gettext("This is not a share link or code from this check. Copy the whole link and paste it."))
     read = []

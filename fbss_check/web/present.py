@@ -464,6 +464,9 @@ def comparison_context(bank: Bank, comparison: Comparison) -> dict[str, Any]:
             if item.now is not None and item.then is not None and item.question.id != bank.compare_treatments
         },
         "not_compared": [bank.questions[q].text for q in comparison.not_compared],
+        # Counted, not listed: a check that stopped early leaves most of the questions unasked.
+        "not_asked_now": len(comparison.not_asked_now),
+        "not_asked_then": len(comparison.not_asked_then),
         "retired": len(earlier.retired),
         "anything": comparison.anything,
     }

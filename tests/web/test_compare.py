@@ -118,6 +118,38 @@ def test_the_comparison_is_in_spanish_for_a_spanish_patient(app: Flask, earlier:
     assert "Desde su control del" in text and "Mejor" in text and "diciembre" in text
 
 
+def test_a_check_stopped_at_a_warning_compares_only_the_pages_it_reached(app: Flask) -> None:
+    """Today's check stopped at the fever warning: the low mood of then is not "gone", the pages
+    never reached are counted as not asked, and the clinician's line says no more than it knows."""
+    low_mood = {"phq4_interest": "3", "phq4_down": "3", "phq4_nervous": "2", "phq4_worry": "2"}
+    link = earlier_link(Patient(app.test_client()), {**CALM_ANSWERS, **low_mood})
+    patient = Patient(app.test_client())
+    assert bring(patient, {"earlier": link}).status_code == 302
+    warning = patient.walk({**CALM_ANSWERS, "fever": "yes"}, stop_at_warning=True)
+    assert warning.status_code == 200
+    page = soup(patient.get("/result"))
+    assert page.select_one("[data-urgency]")["data-urgency"] == "urgent"
+    block = page.select_one("[data-compared]")
+    assert block is not None
+    assert block.select_one("[data-gone-flags]") is None
+    assert block.select_one("[data-score-change]") is None
+    assert "not asked today" in block.select_one("[data-not-asked]").get_text()
+    changed = {li["data-changed"] for li in block.select("[data-changed]")}
+    assert changed == {"fever"}
+    assert page.select_one("[data-flag=fever] [data-new-since]") is not None
+    line = soup(patient.get("/summary")).select_one("[data-compared-line]").get_text(" ", strip=True)
+    assert ": ." not in line and "Gone" not in line and "not asked today" in line
+
+
+def test_a_link_cut_short_is_told_apart_from_a_wrong_link(patient: Patient, earlier: str) -> None:
+    for cut in (earlier.split(".")[0], earlier[: len(earlier) // 2], code_of(earlier)[:60]):
+        response = bring(patient, {"earlier": cut})
+        assert response.status_code == 400
+        assert "seems cut short" in problem(response), cut
+    for wrong in ("https://example.org/some-other-page", "my check from June"):
+        assert "not a share link" in problem(bring(patient, {"earlier": wrong}))
+
+
 def photographed(link: str, size: int = 1600, angle: float = 8) -> bytes:
     """The QR code as a phone might see it: on a page, turned a little, blurred, as a JPEG."""
     qr = segno.make(link, error="m", micro=False)
@@ -302,9 +334,11 @@ def test_the_share_page_links_both_checks_side_by_side(patient: Patient, earlier
 
 
 def test_a_clinician_opens_two_codes_side_by_side_in_date_order(app: Flask) -> None:
-    answers = coerce_all(BANK.questions, {k: int(v) for k, v in BAD_PAIN.items()}, "json")
-    old = make_code(SECRET, BANK, answers, None, date.today() - timedelta(days=90))
-    new = make_code(SECRET, BANK, coerce_all(BANK.questions, {"fever": True}, "json"), None, date.today())
+    def check(answers: dict[str, Any]) -> dict[str, Any]:
+        return coerce_all(BANK.questions, {k: int(v) if str(v).isdigit() else v for k, v in answers.items()}, "lenient")
+
+    old = make_code(SECRET, BANK, check({**CALM_ANSWERS, **BAD_PAIN}), None, date.today() - timedelta(days=90))
+    new = make_code(SECRET, BANK, check({**CALM_ANSWERS, "fever": "yes"}), None, date.today())
     client = app.test_client()
     for pair in (f"{old}...{new}", f"{new}...{old}"):
         page = soup(client.get(f"/r/{pair}"))
