@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
-import struct
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import segno
+import zxingcpp
 from flask_babel import format_date, format_decimal, format_time, get_timezone, gettext
 from markupsafe import Markup, escape
+from PIL import Image
 
 from fbss_check.clinics import Clinic
 from fbss_check.compare import Change, Comparison, ScoreChange
@@ -22,10 +23,14 @@ from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
-# QR codes are made here (segno), never by an outside service. A fixed mask: choosing the "best"
-# of the eight costs 20 ms a code in pure Python, and readers decode any mask; the tests decode
-# every kind we make, on screen and in the printed PDF.
+# QR codes are made here, never by an outside service. The clinic links and posters are inline
+# SVG from segno (sharp at any print size); a segno code takes a fixed mask: choosing the "best"
+# of the eight costs 20 ms a code in pure Python, and readers decode any mask. The patient's
+# share code, made on every summary, is a 1-bit PNG from zxing-cpp (C++, which picks the mask
+# itself in a fraction of a millisecond). The tests decode every kind we make, on screen and in
+# the printed PDF.
 QR_MASK = 4
+QR_BORDER = 4  # modules of quiet zone around the code, as the QR standard asks (zxing-cpp's too)
 
 
 def _qr_code(url: str) -> segno.QRCode:
@@ -36,46 +41,31 @@ def _qr_code(url: str) -> segno.QRCode:
 def qr_svg(url: str, label: str, scale: int = 4) -> Markup:
     """A QR code as inline SVG, for clinic links and posters: sharp at any print size."""
     # No fixed size: the stylesheet sizes it, for the screen and the poster alike.
-    svg = _qr_code(url).svg_inline(scale=scale, border=4, dark="#000", light="#fff", omitsize=True)
+    svg = _qr_code(url).svg_inline(scale=scale, border=QR_BORDER, dark="#000", light="#fff", omitsize=True)
     labelled = f'class="segno qr-code" role="img" aria-label="{Markup.escape(label)}"'
     return Markup(svg.replace('class="segno"', labelled, 1))
 
 
 def qr_image(url: str, label: str) -> Markup:
-    """A patient's share code as an inline PNG: one pixel a module, about 1.2 KB where an SVG of
+    """A patient's share code as an inline PNG: one pixel a module, about 1.4 KB where an SVG of
     the same long code is 8 KB (the summary must stay small); the stylesheet scales it with crisp edges."""
-    code = _qr_code(url)
-    width, height = code.symbol_size(scale=1, border=QR_BORDER)
+    data_uri, width, height = qr_png(url)
     return Markup('<img class="qr-code" src="{}" alt="{}" width="{}" height="{}">').format(
-        qr_png_data_uri(code), label, width, height
+        data_uri, label, width, height
     )
 
 
-QR_BORDER = 4  # modules of quiet zone around the code, as the QR standard asks
-_DARK_AS_ZERO = bytes.maketrans(b"\x00\x01", b"10")  # segno's modules: 1 dark; a grey PNG's bits: 0 black
-
-
-def qr_png_data_uri(code: segno.QRCode) -> str:
-    """The same 1-bit PNG as segno's png_data_uri(scale=1), a tenth of the time: segno's writer
-    visits every pixel in Python (about 1 ms a share code); here each row is one integer."""
-    size = int(code.symbol_size(scale=1, border=QR_BORDER)[0])
-    width = size + -size % 8  # rows are whole bytes, padded with light pixels
-
-    def scanline(bits: str) -> bytes:
-        return b"\x00" + int(bits.ljust(width, "1"), 2).to_bytes(width // 8, "big")  # filter type 0
-
-    quiet = "1" * QR_BORDER
-    rows = [scanline(quiet + bytes(row).translate(_DARK_AS_ZERO).decode() + quiet) for row in code.matrix]
-    blank = scanline("") * QR_BORDER
-    png = b"\x89PNG\r\n\x1a\n" + b"".join(
-        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        for kind, data in (
-            (b"IHDR", struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)),  # 1 bit, grey, no interlace
-            (b"IDAT", zlib.compress(blank + b"".join(rows) + blank, 9)),
-            (b"IEND", b""),
-        )
-    )
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def qr_png(url: str) -> tuple[str, int, int]:
+    """A full-size QR code (medium error correction, the quiet zone around it) as a 1-bit PNG data
+    URI, one pixel a module, with its width and height."""
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    pixels = code.to_image(scale=1, add_quiet_zones=True)  # 8-bit grey, 0 dark and 255 light
+    height, width = pixels.shape[:2]
+    data = bytes(pixels)  # type: ignore[call-overload]  # a buffer, which zxing-cpp's stub does not say
+    grey = Image.frombuffer("L", (width, height), data, "raw", "L", 0, 1)
+    png = io.BytesIO()
+    grey.convert("1", dither=Image.Dither.NONE).save(png, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii"), width, height
 
 
 def answer_label(question: Question, answer: Answer | None, short: bool = False) -> str:

@@ -78,11 +78,11 @@ def ask(section_id: str) -> Response | str:
     state = load_progress()
     if state is None:
         return expired()
-    blocked = blocked_by(bank, state, section_id)
+    path = state.path(bank)
+    blocked = blocked_by(bank, state, section_id, path)
     if blocked is not None:
         # Hidden by earlier answers, or skipped ahead: go where the patient is really up to.
         return redirect(target_url(blocked))
-    path = state.path(bank)
     questions = path.shown[section_id]
     form = _form_for(section, questions, state)
     if request.method == "POST":

@@ -11,13 +11,13 @@ import re
 from typing import Any
 
 import pytest
-import segno
+import zxingcpp
 from flask import Flask
 from PIL import Image
 
 from fbss_check import default_bank
 from fbss_check.web import create_app
-from fbss_check.web.present import qr_png_data_uri
+from fbss_check.web.present import QR_BORDER, qr_png
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 from tests.web.test_clinicians import decode_qr
 
@@ -329,11 +329,17 @@ def test_one_answer_behind_two_tiers_gives_one_instruction(patient: Patient) -> 
     assert "new_pain_after_cancer" in flags and "night_pain" not in flags
 
 
-def test_the_share_qr_png_is_segnos_own_pixel_for_pixel() -> None:
-    def pixels(data_uri: str) -> tuple[tuple[int, int], bytes]:
-        image = Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1]))).convert("L")
-        return image.size, image.tobytes()
-
+def test_the_share_qr_png_is_a_full_size_code_of_the_link_with_its_quiet_zone() -> None:
     for text in ("https://check.example.org/r/short", "https://check.example.org/r/" + "Ab3_-x." * 60):
-        code = segno.make(text, error="m", mask=4, micro=False)
-        assert pixels(qr_png_data_uri(code)) == pixels(code.png_data_uri(scale=1, border=4))
+        data_uri, width, height = qr_png(text)
+        image = Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1])))
+        assert image.mode == "1" and image.size == (width, height) and width == height
+        grey = image.convert("L")
+        modules = width - 2 * QR_BORDER
+        assert (modules - 17) % 4 == 0  # a full-size QR code (21, 25, ... modules), never a Micro QR
+        for edge in range(QR_BORDER):  # the quiet zone: every pixel of the border light
+            for line in (grey.crop((0, edge, width, edge + 1)), grey.crop((edge, 0, edge + 1, height))):
+                assert set(line.tobytes()) == {255}
+        assert grey.getpixel((QR_BORDER, QR_BORDER)) == 0  # the finder pattern starts at the corner
+        read = zxingcpp.read_barcodes(grey.resize((width * 4, height * 4), Image.Resampling.NEAREST))
+        assert [(r.text, r.format, r.ec_level) for r in read] == [(text, zxingcpp.BarcodeFormat.QRCode, "M")]
