@@ -245,8 +245,9 @@ def test_the_summary_opens_with_a_line_for_the_clinician(patient: Patient) -> No
     line = text_of(page.select_one("[data-clinical-summary]"))
     assert line.startswith("Urgent.")
     assert f"Red flags: {default_bank().rules_by_id['wound_problem'].short}." in line
-    for fact in ("neck", "6 to 11 weeks ago", "fusion", "takes a blood thinner"):
+    for fact in ("6 to 11 weeks ago", "fusion", "takes a blood thinner"):
         assert fact in line
+    assert ". Neck; 6 to 11 weeks ago; fusion" in line  # a sentence of facts, starting with a capital
     assert "PEG pain score 3.3/10" in line  # (4 + 3 + 3) / 3, as clinicians write it
     assert "PHQ-4 total 2/12" in line
     head = page.select_one(".summary-head")
