@@ -26,6 +26,11 @@ FULL_CHECK = coerce_all(
 PEG, PHQ4 = BANK.scores["peg"], BANK.scores["phq4"]
 
 
+def flag_ids(given_answers: dict[str, Answer]) -> set[str]:
+    """The flags a check raises on its own."""
+    return {flag.id for flag in evaluate_answers(BANK, given_answers).flags}
+
+
 def earlier(given_answers: dict[str, Answer]) -> EarlierCheck:
     return EarlierCheck(given_answers, date(2026, 6, 1), BANK.version)
 
@@ -43,8 +48,7 @@ def test_new_and_gone_flags_are_the_difference_of_two_checks_that_reached_every_
     then: dict[str, Answer], now: dict[str, Answer]
 ) -> None:
     result = compare(BANK, earlier(then), now)
-    then_ids = {f.id for f in evaluate_answers(BANK, then).flags}
-    now_ids = {f.id for f in evaluate_answers(BANK, now).flags}
+    then_ids, now_ids = flag_ids(then), flag_ids(now)
     assert set(result.new_flags) == now_ids - then_ids
     assert set(result.gone_flags) == then_ids - now_ids
     assert result.not_asked_now == result.not_asked_then == ()
@@ -56,8 +60,7 @@ def test_a_flag_is_new_or_gone_only_if_both_checks_asked_what_it_rests_on(
 ) -> None:
     """A check that stopped early has not said no: what it never asked is neither gone nor new."""
     result = compare(BANK, earlier(then), now)
-    then_ids = {f.id for f in evaluate_answers(BANK, then).flags}
-    now_ids = {f.id for f in evaluate_answers(BANK, now).flags}
+    then_ids, now_ids = flag_ids(then), flag_ids(now)
     assert set(result.new_flags) <= now_ids - then_ids
     assert set(result.gone_flags) <= then_ids - now_ids
     unasked = {"then": set(result.not_asked_then), "now": set(result.not_asked_now)}
