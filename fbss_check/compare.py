@@ -12,7 +12,7 @@ from datetime import date
 
 from .conditions import questions_in
 from .engine import Outcome, evaluate_answers
-from .model import Answer, Bank, Question, Score
+from .model import Answer, Bank, Question, Score, Urgency
 from .path import patient_path
 
 
@@ -57,16 +57,16 @@ class ScoreChange:
 @dataclass(frozen=True)
 class AnswerChange:
     question: Question
-    then: Answer | None  # None: not answered (or not asked) then
-    now: Answer | None
+    then: Answer  # only questions both checks answered are compared
+    now: Answer
 
 
 @dataclass(frozen=True)
 class Comparison:
     earlier: EarlierCheck
     scores: tuple[ScoreChange, ...]
-    new_flags: tuple[str, ...]  # rule ids that fire today and did not then
-    gone_flags: tuple[str, ...]  # rule ids that fired then and do not today
+    new_flags: tuple[str, ...]  # red flags (urgent, emergency) that fire today and did not then
+    gone_flags: tuple[str, ...]  # red flags that fired then and do not today
     started: tuple[str, ...]  # choice codes of the treatments checklist ticked today, not then
     changed: tuple[AnswerChange, ...]  # in bank order
     not_compared: tuple[str, ...]  # question ids, in bank order
@@ -113,6 +113,9 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
     then_flags = {flag.id for flag in then_outcome.flags}
     now_flags = {flag.id for flag in now_outcome.flags}
     rests_on = {rule.id: questions_in(rule.when, bank.scores) for rule in bank.rules}
+    # New and gone are said of red flags (urgent and emergency): a softer flag such as persisting
+    # pain can appear only because time has passed, and the scores say how pain and mood moved.
+    red = {rule.id for rule in bank.rules if rule.urgency is not None and rule.urgency >= Urgency.URGENT}
     order = {rule.id: i for i, rule in enumerate(bank.rules)}
     scores = []
     for score_id in bank.compare_scores:
@@ -127,19 +130,24 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
         after = _ticked(now_kept.get(question.id))
         started = tuple(c.code for c in question.choices if c.code in after - before and not c.exclusive)
     skipped = set(earlier.not_compared) | unasked_then | unasked_now
+    # Only questions both checks answered: one asked only in the first weeks after surgery, or
+    # only after another answer, is not a change when the other check did not ask it.
     changed = tuple(
-        AnswerChange(question, then_answers.get(question.id), now_kept.get(question.id))
+        AnswerChange(question, old, new)
         for question in bank.questions.values()
-        if question.id not in skipped and then_answers.get(question.id) != now_kept.get(question.id)
+        if question.id not in skipped
+        and (old := then_answers.get(question.id)) is not None
+        and (new := now_kept.get(question.id)) is not None
+        and old != new
     )
     return Comparison(
         earlier=earlier,
         scores=tuple(scores),
         new_flags=tuple(
-            sorted((r for r in now_flags - then_flags if not rests_on[r] & unasked_then), key=order.__getitem__)
+            sorted((r for r in (now_flags - then_flags) & red if not rests_on[r] & unasked_then), key=order.__getitem__)
         ),
         gone_flags=tuple(
-            sorted((r for r in then_flags - now_flags if not rests_on[r] & unasked_now), key=order.__getitem__)
+            sorted((r for r in (then_flags - now_flags) & red if not rests_on[r] & unasked_now), key=order.__getitem__)
         ),
         started=started,
         changed=changed,

@@ -12,7 +12,7 @@ from fbss_check.answers import coerce_all
 from fbss_check.compare import Change, EarlierCheck, compare, score_change
 from fbss_check.conditions import questions_in
 from fbss_check.engine import evaluate_answers, visible_answers
-from fbss_check.model import Answer
+from fbss_check.model import Answer, Urgency
 from tests.strategies import answers, every_answer
 from tests.web.conftest import CALM_ANSWERS
 
@@ -27,8 +27,8 @@ PEG, PHQ4 = BANK.scores["peg"], BANK.scores["phq4"]
 
 
 def flag_ids(given_answers: dict[str, Answer]) -> set[str]:
-    """The flags a check raises on its own."""
-    return {flag.id for flag in evaluate_answers(BANK, given_answers).flags}
+    """The red flags (urgent and emergency) a check raises on its own."""
+    return {flag.id for flag in evaluate_answers(BANK, given_answers).flags if flag.urgency >= Urgency.URGENT}
 
 
 def earlier(given_answers: dict[str, Answer]) -> EarlierCheck:
@@ -44,7 +44,7 @@ def test_todays_tier_and_flags_are_todays_answers_alone(then: dict[str, Answer],
 
 
 @given(EVERY_ANSWER, EVERY_ANSWER)
-def test_new_and_gone_flags_are_the_difference_of_two_checks_that_reached_every_page(
+def test_new_and_gone_red_flags_are_the_difference_of_two_checks_that_reached_every_page(
     then: dict[str, Answer], now: dict[str, Answer]
 ) -> None:
     result = compare(BANK, earlier(then), now)
@@ -74,11 +74,11 @@ def test_a_flag_is_new_or_gone_only_if_both_checks_asked_what_it_rests_on(
 def test_a_check_that_stopped_early_today_compares_only_what_it_asked() -> None:
     """Stopped at the first page's urgent warning: the low mood of then is not "gone", and the
     questions never asked today are counted, not listed as changed."""
-    then = {**FULL_CHECK, "phq4_interest": 3, "phq4_down": 3}
+    then = {**FULL_CHECK, "phq4_interest": 3, "phq4_down": 3, "fever": "yes"}
     first_page = {q.id for q in BANK.section_questions(BANK.sections[0].id)}
     now = {q: a for q, a in FULL_CHECK.items() if q in first_page}
     result = compare(BANK, earlier(then), now)
-    assert "mood_screen_positive" in {f.id for f in result.then.flags}
+    assert {"mood_screen_positive", "fever"} <= {f.id for f in result.then.flags}
     assert result.gone_flags == ()
     assert {item.question.id for item in result.changed} <= first_page
     assert result.scores == ()

@@ -159,7 +159,10 @@ def clinician_view(code: str) -> Any:
     path = patient_path(bank, handoff.answers)
     clinic = q.clinics.get(handoff.clinic or "")
     region = clinic.region if clinic else q.region
-    result = present.result_context(path, region, clinic)
+    unfinished = any(q.required and q.id not in path.answers for qs in path.shown.values() for q in qs)
+    # An unfinished check lists only what was answered: a multiple-choice question never reached
+    # is not "None of these".
+    result = present.result_context(path, region, clinic, only_answered=unfinished)
     compared = compare(bank, earlier, path.answers) if earlier is not None else None
     return render_template(
         "clinician_view.html",
@@ -168,7 +171,7 @@ def clinician_view(code: str) -> Any:
         **result,
         shown_topics=[bank.topics[t] for t in result["outcome"].guidance],
         answered_in=language_name(handoff.language),
-        unfinished=any(q.required and q.id not in path.answers for qs in path.shown.values() for q in qs),
+        unfinished=unfinished,
         code=code,
         view_clinic=clinic,
         **{**page_vars(), "region": region},

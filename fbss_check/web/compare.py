@@ -23,6 +23,7 @@ from .handoff import Handoff, InvalidCode, read_code
 bp = Blueprint("compare", __name__)
 
 PHOTO_MAX = 10 * 1024 * 1024  # a phone photo; every other request keeps the 64 KB limit
+SMALL = 400  # a picture narrower than this is enlarged before it is read
 PIXELS_MAX = 50_000_000  # a larger picture is refused before it is decoded (a 12 MP photo is fine)
 # A share code (base64url, a dot, a base64url signature), alone or after /r/ in a link; two joined
 # by "..." are the clinician's pair (the later one is taken).
@@ -37,9 +38,9 @@ class NotRead(ValueError):
 
 
 def codes_in(text: str) -> list[str]:
-    """The share codes in a pasted link or code; spaces and line breaks (a link copied across
-    lines) are ignored."""
-    return CODE.findall(re.sub(r"\s+", "", text))
+    """The share codes in a pasted link or code: as pasted (a link with words around it), and
+    with spaces and line breaks taken out (a link copied across lines)."""
+    return list(dict.fromkeys(CODE.findall(text) + CODE.findall(re.sub(r"\s+", "", text))))
 
 
 def qr_text(data: bytes) -> str:
@@ -54,6 +55,10 @@ def qr_text(data: bytes) -> str:
             grey = picture.convert("L")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise NotRead(gettext("This file could not be opened as a picture. Choose a photo in JPEG or PNG.")) from None
+    if min(grey.size) < SMALL:
+        # A screenshot of the code at one pixel a module: the reader needs a few pixels a module.
+        factor = -(-SMALL // min(grey.size))
+        grey = grey.resize((grey.width * factor, grey.height * factor), Image.Resampling.NEAREST)
     found = [code for code in zxingcpp.read_barcodes(grey) if code.format == zxingcpp.BarcodeFormat.QRCode]
     if not found:
         raise NotRead(

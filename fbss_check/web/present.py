@@ -450,8 +450,8 @@ def comparison_context(bank: Bank, comparison: Comparison) -> dict[str, Any]:
         "was": {
             item.question.id: answer_label(item.question, item.then, short=True)
             for item in comparison.changed
-            # Not "then: not answered" on every new question, nor the treatments ("started since" says it).
-            if item.now is not None and item.then is not None and item.question.id != bank.compare_treatments
+            # Not the treatments: "started since" says it.
+            if item.question.id != bank.compare_treatments
         },
         "not_compared": [bank.questions[q].text for q in comparison.not_compared],
         # Counted, not listed: a check that stopped early leaves most of the questions unasked.

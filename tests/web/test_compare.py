@@ -21,6 +21,7 @@ from fbss_check import default_bank
 from fbss_check.answers import coerce_all
 from fbss_check.web import create_app
 from fbss_check.web.handoff import DICTIONARY_1, make_code, read_code
+from fbss_check.web.present import qr_png
 from fbss_check.web.security import access_log
 from tests.web.conftest import CALM_ANSWERS, MOST_TOPICS, Patient, soup
 
@@ -148,6 +149,40 @@ def test_a_link_cut_short_is_told_apart_from_a_wrong_link(patient: Patient, earl
         assert "seems cut short" in problem(response), cut
     for wrong in ("https://example.org/some-other-page", "my check from June"):
         assert "not a share link" in problem(bring(patient, {"earlier": wrong}))
+
+
+def test_time_passing_is_neither_a_new_flag_nor_a_changed_answer(app: Flask) -> None:
+    """Joe, then 6 to 11 weeks after surgery, now 3 to 5 months: pain that persists is not a new
+    red flag, and the questions asked only in the first weeks are not "No, then not answered"."""
+    link = earlier_link(Patient(app.test_client()), CALM_ANSWERS)  # 6 to 11 weeks, in pain
+    patient = Patient(app.test_client())
+    page = compared_today(patient, {"earlier": link}, {**CALM_ANSWERS, "time_since_surgery": "months_3_6"})
+    block = page.select_one("[data-compared]")
+    assert page.select_one("[data-flag=persistent_pain]") is not None  # today's result says it
+    assert page.select_one("[data-new-since]") is None and block.select_one("[data-new-flags]") is None
+    changed = {li["data-changed"] for li in block.select("[data-changed]")}
+    assert changed == {"time_since_surgery"}  # coughing blood and fainting are asked in the first 12 weeks
+
+
+def test_the_clinician_view_of_an_unfinished_check_lists_only_what_was_answered(app: Flask) -> None:
+    patient = Patient(app.test_client())
+    patient.walk({**CALM_ANSWERS, "fever": "yes"}, stop_at_warning=True)
+    link = shared_link(patient)
+    view = soup(app.test_client().get("/r/" + code_of(link)))
+    questions = {row["data-question"] for row in view.select("[data-question]")} | {
+        dt.get_text(strip=True) for dt in view.select(".answer-list dt")
+    }
+    for never_reached in ("treatments_tried", "body_changes"):
+        assert BANK.questions[never_reached].text not in questions
+    assert view.select_one("[data-unfinished], .unfinished") is not None or "not finished" in view.get_text()
+
+
+def test_a_link_with_words_around_it_and_a_one_pixel_screenshot_both_work(app: Flask, earlier: str) -> None:
+    patient = Patient(app.test_client())
+    assert bring(patient, {"earlier": f"Here is my link: {earlier} thanks"}).status_code == 302
+    data_uri, _width, _height = qr_png(earlier)  # a screenshot of the summary's code, one pixel a module
+    shot = (io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1])), "Screenshot.png", "image/png")
+    assert bring(Patient(app.test_client()), {"photo": shot, "earlier": ""}).status_code == 302
 
 
 def photographed(link: str, size: int = 1600, angle: float = 8) -> bytes:
