@@ -110,13 +110,9 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
     unasked_then, unasked_now = then_path.unreached(), now_path.unreached()
     then_outcome = evaluate_answers(bank, then_answers)
     now_outcome = evaluate_answers(bank, now_kept)
-    then_flags = {flag.id for flag in then_outcome.flags}
-    now_flags = {flag.id for flag in now_outcome.flags}
-    rests_on = {rule.id: questions_in(rule.when, bank.scores) for rule in bank.rules}
     # New and gone are said of red flags (urgent and emergency): a softer flag such as persisting
     # pain can appear only because time has passed, and the scores say how pain and mood moved.
-    red = {rule.id for rule in bank.rules if rule.urgency is not None and rule.urgency >= Urgency.URGENT}
-    order = {rule.id: i for i, rule in enumerate(bank.rules)}
+    then_red, now_red = _red_flags(then_outcome), _red_flags(now_outcome)
     scores = []
     for score_id in bank.compare_scores:
         then, now = then_outcome.scores.get(score_id), now_outcome.scores.get(score_id)
@@ -129,7 +125,8 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
         before = _ticked(then_answers.get(question.id))
         after = _ticked(now_kept.get(question.id))
         started = tuple(c.code for c in question.choices if c.code in after - before and not c.exclusive)
-    skipped = set(earlier.not_compared) | unasked_then | unasked_now
+    not_compared = set(earlier.not_compared)
+    skipped = not_compared | unasked_then | unasked_now
     # Only questions both checks answered: one asked only in the first weeks after surgery, or
     # only after another answer, is not a change when the other check did not ask it.
     changed = tuple(
@@ -143,19 +140,26 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
     return Comparison(
         earlier=earlier,
         scores=tuple(scores),
-        new_flags=tuple(
-            sorted((r for r in (now_flags - then_flags) & red if not rests_on[r] & unasked_then), key=order.__getitem__)
-        ),
-        gone_flags=tuple(
-            sorted((r for r in (then_flags - now_flags) & red if not rests_on[r] & unasked_now), key=order.__getitem__)
-        ),
+        new_flags=_only_asked(bank, now_red - then_red, unasked_then),
+        gone_flags=_only_asked(bank, then_red - now_red, unasked_now),
         started=started,
         changed=changed,
-        not_compared=tuple(q for q in bank.questions if q in set(earlier.not_compared)),
+        not_compared=tuple(q for q in bank.questions if q in not_compared),
         not_asked_now=tuple(q for q in bank.questions if q in unasked_now),
         not_asked_then=tuple(q for q in bank.questions if q in unasked_then),
         then=then_outcome,
         now=now_outcome,
+    )
+
+
+def _red_flags(outcome: Outcome) -> set[str]:
+    return {flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT}
+
+
+def _only_asked(bank: Bank, rule_ids: set[str], unasked: frozenset[str]) -> tuple[str, ...]:
+    """The rules, in bank order, that rest on no question the other check left unasked."""
+    return tuple(
+        rule.id for rule in bank.rules if rule.id in rule_ids and not questions_in(rule.when, bank.scores) & unasked
     )
 
 

@@ -47,7 +47,7 @@ def blocked_by(bank: Bank, state: Progress, section_id: str, path: PatientPath |
     """Where the patient must go instead of this page (a page hidden by earlier answers, or one
     ahead of the first unfinished page: CHECK when all are done), or None when they may answer it.
     `path`: `state.path(bank)`, when the caller has worked it out already."""
-    path = path or state.path(bank)
+    path = state.path(bank) if path is None else path
     gate = path.first_incomplete(state.done)
     sections = path.sections
     if section_id not in sections or (gate is not None and sections.index(gate) < sections.index(section_id)):

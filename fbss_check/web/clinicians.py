@@ -17,7 +17,7 @@ from fbss_check.model import Bank, Condition, Urgency
 from fbss_check.path import patient_path
 
 from . import present
-from .compare import codes_in
+from .compare import first_code
 from .context import PAIR, compare_link, current_bank, page_vars, questionnaire, secret_key, share_link, summary_path
 from .forms import ClinicianCompareForm
 from .handoff import Handoff, InvalidCode, read_code
@@ -159,7 +159,9 @@ def clinician_view(code: str) -> Any:
     path = patient_path(bank, handoff.answers)
     clinic = q.clinics.get(handoff.clinic or "")
     region = clinic.region if clinic else q.region
-    unfinished = any(q.required and q.id not in path.answers for qs in path.shown.values() for q in qs)
+    # A code carries answers, not the pages sent: a page counts as sent, and complete when its
+    # required questions are answered.
+    unfinished = path.first_incomplete(path.sections) is not None
     # An unfinished check lists only what was answered: a multiple-choice question never reached
     # is not "None of these".
     result = present.result_context(path, region, clinic, only_answered=unfinished)
@@ -221,7 +223,8 @@ def compare_two() -> Response:
     form = ClinicianCompareForm()
     if not form.validate_on_submit():
         abort(400)
-    codes = [next(iter(codes_in(field.data or "")), "") for field in (form.earlier, form.later)]
+    bank = current_bank()
+    codes = [first_code(bank, field.data or "") for field in (form.earlier, form.later)]
     if not all(codes):
         return redirect(url_for("clinicians.overview", compare="missing") + "#compare-two")
     return redirect(url_for("clinicians.clinician_view", code=PAIR.join(codes)))

@@ -70,6 +70,25 @@ def qr_text(data: bytes) -> str:
     return str(found[0].text)
 
 
+def readable(bank: Any, codes: list[str]) -> list[tuple[str, Handoff]]:
+    """The codes this app can read (signed with its key, whole), each with what it carries, in order."""
+    read = []
+    for code in codes:
+        try:
+            read.append((code, read_code(secret_key(), bank, code)))
+        except InvalidCode:
+            continue
+    return read
+
+
+def first_code(bank: Any, text: str) -> str:
+    """The code a pasted text gives: the first this app can read, else the first found (whose page
+    then says why it cannot be read), else ""."""
+    codes = codes_in(text)
+    read = readable(bank, codes)
+    return read[0][0] if read else next(iter(codes), "")
+
+
 def read_earlier(bank: Any, text: str) -> tuple[str, Handoff]:
     """The latest check among the codes in the text, and its code; NotRead if none can be read."""
     codes = codes_in(text)
@@ -82,12 +101,7 @@ def read_earlier(bank: Any, text: str) -> tuple[str, Handoff]:
         )
     if not codes:
         raise NotRead(gettext("This is not a share link or code from this check. Copy the whole link and paste it."))
-    read = []
-    for code in codes:
-        try:
-            read.append((code, read_code(secret_key(), bank, code)))
-        except InvalidCode:
-            continue
+    read = readable(bank, codes)
     if not read:
         raise NotRead(
             gettext(

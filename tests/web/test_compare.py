@@ -387,6 +387,10 @@ def test_a_clinician_opens_two_codes_side_by_side_in_date_order(app: Flask) -> N
     visitor.get("/clinicians")
     response = visitor.post("/clinicians/compare", {"earlier": f"https://x.example/r/{old}", "later": new})
     assert response.status_code == 302 and response.headers["Location"] == f"/r/{old}...{new}"
+    # A link copied across lines, and one with words around it, give the same pair.
+    folded = f"https://x.example/r/{old[:60]}\n{old[60:]}"
+    response = visitor.post("/clinicians/compare", {"earlier": folded, "later": f"Link: {new} thanks"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/r/{old}...{new}"
     missing = visitor.post("/clinicians/compare", {"earlier": old, "later": ""})
     assert "compare=missing" in missing.headers["Location"]
     assert soup(visitor.get(missing.headers["Location"])).select_one("[data-compare-two] [role=alert]") is not None
