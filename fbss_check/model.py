@@ -169,22 +169,22 @@ class Question:
     red_flag: Urgency | None = None
     show_if: Condition | None = None
 
-    @property
+    @functools.cached_property
     def codes(self) -> tuple[str, ...]:
         """The stable answer codes of a choice-like question (empty for numbers)."""
         return tuple(c.code for c in self.choices)
 
-    @property
+    @functools.cached_property
     def not_sure_codes(self) -> tuple[str, ...]:
         """The answers that mean "I do not know" (empty when the question has none)."""
         return tuple(code for code in self.codes if code in NOT_SURE_CODES)
 
-    @property
+    @functools.cached_property
     def exclusive_codes(self) -> frozenset[str]:
         """The multiple-choice codes that must be chosen alone ("None of these")."""
         return frozenset(c.code for c in self.choices if c.exclusive)
 
-    @property
+    @functools.cached_property
     def bounds(self) -> tuple[int, int]:
         """The inclusive range of a numeric question."""
         if self.kind in SCALE_BOUNDS:
@@ -209,11 +209,11 @@ class Question:
             return answer != NO
         return answer in self.not_sure_codes
 
-    @property
+    @functools.cached_property
     def is_numeric(self) -> bool:
         return self.kind in NUMERIC_KINDS
 
-    @property
+    @functools.cached_property
     def scale_options(self) -> tuple[tuple[int, str], ...]:
         """A scale's (value, label) pairs, low to high: the bank's value_labels, else the numbers."""
         low, high = self.bounds

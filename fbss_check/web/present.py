@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import segno
 import zxingcpp
@@ -88,11 +88,26 @@ def answer_label(question: Question, answer: Answer | None, short: bool = False)
     return str(answer)
 
 
-def options(question: Question) -> list[tuple[str, str]]:
-    """The (value, label) pairs a choice or scale question offers, as posted by the form."""
+class Option(NamedTuple):
+    """One answer a choice or scale question offers, as the form field shows it."""
+
+    value: str  # as posted by the form
+    label: str
+    input_id: str  # the question's id and the option's place: "peg_pain-0"
+    spoken: str = ""  # said to screen readers after the label: the words of a 0 to 10 scale's ends
+
+
+def options(question: Question) -> list[Option]:
+    """The answers a choice or scale question offers, in order."""
     if question.kind in SCALE_KINDS:
-        return [(str(value), label) for value, label in question.scale_options]
-    return [(choice.code, choice.label) for choice in question.choices]
+        pairs = [(str(value), label) for value, label in question.scale_options]
+    else:
+        pairs = [(choice.code, choice.label) for choice in question.choices]
+    found = [Option(value, label, f"{question.id}-{index}") for index, (value, label) in enumerate(pairs)]
+    if question.kind is Kind.SCALE_0_10:
+        found[0] = found[0]._replace(spoken=question.low_label)
+        found[-1] = found[-1]._replace(spoken=question.high_label)
+    return found
 
 
 @dataclass(frozen=True)
