@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .conditions import questions_in
-from .engine import Outcome, evaluate_answers
+from .engine import Outcome
 from .model import Answer, Bank, Question, Score, Urgency
 from .path import patient_path
 
@@ -108,8 +108,7 @@ def compare(bank: Bank, earlier: EarlierCheck, now_answers: Mapping[str, Answer]
     then_path, now_path = patient_path(bank, earlier.answers), patient_path(bank, now_answers)
     then_answers, now_kept = then_path.answers, now_path.answers
     unasked_then, unasked_now = then_path.unreached(), now_path.unreached()
-    then_outcome = evaluate_answers(bank, then_answers)
-    now_outcome = evaluate_answers(bank, now_kept)
+    then_outcome, now_outcome = then_path.outcome, now_path.outcome
     # New and gone are said of red flags (urgent and emergency): a softer flag such as persisting
     # pain can appear only because time has passed, and the scores say how pain and mood moved.
     then_red, now_red = _red_flags(then_outcome), _red_flags(now_outcome)

@@ -118,7 +118,12 @@ def score_values(bank: Bank, ranges: Mapping[str, ScoreRange]) -> dict[str, floa
 
 def evaluate_answers(bank: Bank, answers: Mapping[str, Answer]) -> Outcome:
     """Evaluate normalised answers: every rule is checked, every fired rule is reported."""
-    kept = visible_answers(bank, answers)
+    return evaluate_kept(bank, visible_answers(bank, answers))
+
+
+def evaluate_kept(bank: Bank, kept: Mapping[str, Answer]) -> Outcome:
+    """`evaluate_answers` of answers already on the patient's visible path (as `visible_answers`
+    or `path.patient_path` leave them): an answer on an abandoned branch would count here."""
     ranges = score_ranges(bank, kept)
     fired: list[str] = []
     flags: list[Flag] = []

@@ -1,15 +1,16 @@
 """The patient's path through the bank: which sections and questions are shown, and what is next.
 
 Recomputed from the answers at every request, so a changed answer that closes a branch also
-drops that branch's answers (`engine.visible_answers`).
+drops that branch's answers (as `engine.visible_answers` does).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
-from .engine import is_visible, visible_answers
+from .engine import Outcome, evaluate_kept, is_visible
 from .model import Answer, Bank, Question
 
 
@@ -28,6 +29,11 @@ class PatientPath:
     bank: Bank
     answers: Mapping[str, Answer]  # only the answers on the path
     shown: Mapping[str, tuple[Question, ...]]  # section id -> its visible questions, for sections on the path
+
+    @cached_property
+    def outcome(self) -> Outcome:
+        """The decision on these answers (`evaluate_answers`, without filtering them again)."""
+        return evaluate_kept(self.bank, self.answers)
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -75,11 +81,18 @@ class PatientPath:
 
 
 def patient_path(bank: Bank, answers: Mapping[str, Answer]) -> PatientPath:
-    """Work out the path once for a set of answers."""
-    kept = visible_answers(bank, answers)
+    """Work out the path once for a set of answers, in one pass in bank order: show_if reads only
+    questions of earlier sections, so each question's controllers are settled before it, and a
+    hidden question's answer is dropped before any later question reads it (as `visible_answers`)."""
+    kept = dict(answers)
     shown = {}
     for section in bank.sections:
-        questions = tuple(q for q in bank.section_questions(section.id) if is_visible(q, kept, bank))
+        questions = []
+        for question in bank.section_questions(section.id):
+            if is_visible(question, kept, bank):
+                questions.append(question)
+            else:
+                kept.pop(question.id, None)
         if questions:
-            shown[section.id] = questions
+            shown[section.id] = tuple(questions)
     return PatientPath(bank, kept, shown)

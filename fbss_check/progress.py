@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .answers import AnswerError, coerce
-from .engine import evaluate_answers, visible_answers
+from .engine import Outcome, evaluate_answers, visible_answers
 from .model import Answer, Bank, Question, Urgency
 from .path import PatientPath, patient_path
 
@@ -34,6 +34,15 @@ class Progress:
     ) -> Progress:
         """A Progress with only the answers on the patient's path (an abandoned branch's are dropped)."""
         return cls(MappingProxyType(visible_answers(bank, answers)), done, warned)
+
+    @classmethod
+    def with_path(
+        cls, bank: Bank, answers: Mapping[str, Answer], done: tuple[str, ...], warned: tuple[str, ...]
+    ) -> tuple[Progress, PatientPath]:
+        """`on_path`, and the path (for a caller who needs both: the path's one pass keeps what
+        `visible_answers` keeps)."""
+        path = patient_path(bank, answers)
+        return cls(MappingProxyType(path.answers), done, warned), path
 
     def path(self, bank: Bank) -> PatientPath:
         return patient_path(bank, self.answers)
@@ -56,53 +65,58 @@ def blocked_by(bank: Bank, state: Progress, section_id: str, path: PatientPath |
 
 
 def submit_page(
-    bank: Bank, state: Progress, section_id: str, sent: Mapping[str, Any]
+    bank: Bank, state: Progress, section_id: str, sent: Mapping[str, Any], path: PatientPath | None = None
 ) -> tuple[Progress, str, tuple[str, ...]]:
     """Save a page the patient sent in full: its old answers are cleared, the sent values (form
     codes, keyed by question id) coerced, the page marked done. Returns the new progress, the next
     step (a page id or CHECK) and the new urgent or emergency flags to warn of before it.
-    A page the patient may not answer yet changes nothing and sends them where they are up to."""
-    blocked = blocked_by(bank, state, section_id)
+    A page the patient may not answer yet changes nothing and sends them where they are up to.
+    `path`: `state.path(bank)`, when the caller has worked it out already."""
+    path = state.path(bank) if path is None else path
+    blocked = blocked_by(bank, state, section_id, path)
     if blocked is not None:
         return state, blocked, ()
     answers = {q: a for q, a in state.answers.items() if bank.questions[q].section != section_id}
-    answers.update(_coerced(_shown(bank, state, section_id), sent, skip_wrong=False))
+    answers.update(_coerced(path.shown[section_id], sent, skip_wrong=False))
     done = state.done if section_id in state.done else (*state.done, section_id)
-    saved = Progress.on_path(bank, answers, done, state.warned)
-    target = saved.up_to(bank) or CHECK
+    saved, saved_path = Progress.with_path(bank, answers, done, state.warned)
+    target = saved_path.first_incomplete(done) or CHECK
     if target != CHECK and bank.sections_by_id[target].follow_up:
         # A follow-up page asks the one question that says how serious the new answers are (the
         # ASQ's "right now"), with the crisis line beside it: it comes before the warning (H31).
         return saved, target, ()
-    warned, new = _warn(bank, saved)
+    warned, new = _warn(saved, saved_path)
     return warned, target, new
 
 
 def submit_part(
-    bank: Bank, state: Progress, section_id: str, sent: Mapping[str, Any]
+    bank: Bank, state: Progress, section_id: str, sent: Mapping[str, Any], path: PatientPath | None = None
 ) -> tuple[Progress, tuple[str, ...]]:
     """A page sent with some answers missing or wrong: if the answers that are fine already raise
     a new urgent or emergency flag, they are kept and the flags returned, to warn of now; the page
-    stays unfinished. Else the progress is unchanged and nothing is to be warned of."""
-    if blocked_by(bank, state, section_id) is not None:
+    stays unfinished. Else the progress is unchanged and nothing is to be warned of.
+    `path`: as for submit_page."""
+    path = state.path(bank) if path is None else path
+    if blocked_by(bank, state, section_id, path) is not None:
         return state, ()
-    fine = _coerced(_shown(bank, state, section_id), sent, skip_wrong=True)
-    warned, new = _warn(bank, Progress.on_path(bank, {**state.answers, **fine}, state.done, state.warned))
+    fine = _coerced(path.shown[section_id], sent, skip_wrong=True)
+    warned, new = _warn(*Progress.with_path(bank, {**state.answers, **fine}, state.done, state.warned))
     return (warned, new) if new else (state, ())
 
 
 def serious_flags(bank: Bank, answers: Mapping[str, Answer]) -> tuple[str, ...]:
     """The ids of the urgent and emergency flags the answers raise."""
-    return tuple(flag.id for flag in evaluate_answers(bank, answers).flags if flag.urgency >= Urgency.URGENT)
+    return _serious(evaluate_answers(bank, answers))
 
 
-def _warn(bank: Bank, state: Progress) -> tuple[Progress, tuple[str, ...]]:
-    new = tuple(flag for flag in serious_flags(bank, state.answers) if flag not in state.warned)
+def _serious(outcome: Outcome) -> tuple[str, ...]:
+    return tuple(flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT)
+
+
+def _warn(state: Progress, path: PatientPath) -> tuple[Progress, tuple[str, ...]]:
+    """`state` with the new urgent and emergency flags of its path marked warned, and those flags."""
+    new = tuple(flag for flag in _serious(path.outcome) if flag not in state.warned)
     return Progress(state.answers, state.done, state.warned + new), new
-
-
-def _shown(bank: Bank, state: Progress, section_id: str) -> tuple[Question, ...]:
-    return state.path(bank).shown[section_id]
 
 
 def _coerced(questions: tuple[Question, ...], sent: Mapping[str, Any], skip_wrong: bool) -> dict[str, Answer]:

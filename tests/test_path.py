@@ -7,9 +7,10 @@ from hypothesis import strategies as st
 
 from fbss_check import default_bank
 from fbss_check.bank import check_bank
+from fbss_check.engine import evaluate_answers, is_visible, visible_answers
 from fbss_check.model import Answer
 from fbss_check.path import Step, patient_path
-from tests.strategies import answer_for
+from tests.strategies import answer_for, answers
 
 BANK = default_bank()
 FIRST = BANK.sections[0].id
@@ -64,3 +65,15 @@ def test_the_first_page_answered_gives_the_total() -> None:
     assert with_pain.step("emergency_signs") == Step(2, 8)
     assert without.step("emergency_signs") == Step(2, 6)
     assert "pain_scores" not in without.sections and "treatments" not in without.sections
+
+
+@given(answers(BANK))
+def test_the_path_keeps_exactly_the_visible_answers_and_decides_as_evaluate(given_answers: dict[str, Answer]) -> None:
+    """The path's one pass in bank order drops what `visible_answers` drops, shows exactly the
+    questions visible on what is kept, and its decision is `evaluate_answers` of all the answers."""
+    path = patient_path(BANK, given_answers)
+    kept = visible_answers(BANK, given_answers)
+    assert dict(path.answers) == kept
+    shown = {q.id for questions in path.shown.values() for q in questions}
+    assert shown == {q.id for q in BANK.questions.values() if is_visible(q, kept, BANK)}
+    assert path.outcome == evaluate_answers(BANK, given_answers)

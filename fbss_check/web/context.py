@@ -17,7 +17,6 @@ from werkzeug.wrappers import Response
 from fbss_check.answers import AnswerError, coerce_all
 from fbss_check.clinics import Clinic
 from fbss_check.compare import Comparison, compare
-from fbss_check.engine import evaluate_answers
 from fbss_check.model import DEFAULT_LANGUAGE, Answer, Bank, Urgency
 from fbss_check.path import PatientPath, patient_path
 from fbss_check.progress import CHECK, Progress
@@ -170,7 +169,7 @@ def summary_path() -> tuple[PatientPath, str | None] | Response:
     if isinstance(found, Response):
         return found
     path, gate = found
-    if gate is None or evaluate_answers(current_bank(), path.answers).urgency >= Urgency.URGENT:
+    if gate is None or path.outcome.urgency >= Urgency.URGENT:
         return path, gate
     return redirect(target_url(gate))
 

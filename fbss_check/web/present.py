@@ -18,7 +18,7 @@ from PIL import Image
 
 from fbss_check.clinics import Clinic
 from fbss_check.compare import Change, Comparison, ScoreChange
-from fbss_check.engine import Flag, Outcome, answers_meet, evaluate_answers, tried_topics
+from fbss_check.engine import Flag, Outcome, answers_meet, tried_topics
 from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region
@@ -364,7 +364,7 @@ def result_context(
     """What the patient's result, the printed summary and the clinician view all show: the decision
     on the answers on the path, and those answers by section (`only_answered`: see answered_sections)."""
     bank = path.bank
-    outcome = evaluate_answers(bank, path.answers)
+    outcome = path.outcome
     tier, only_crisis = decision_tier(bank, outcome, region, clinic)
     return {
         "outcome": outcome,

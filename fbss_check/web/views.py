@@ -9,7 +9,6 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from fbss_check.engine import evaluate_answers
 from fbss_check.model import Answer, Kind, Question, Section, Urgency
 from fbss_check.progress import CHECK, Progress, blocked_by, submit_page, submit_part
 
@@ -87,16 +86,17 @@ def ask(section_id: str) -> Response | str:
     form = _form_for(section, questions, state)
     if request.method == "POST":
         if form.validate():
-            saved, target, warnings = submit_page(bank, state, section_id, {q.id: form[q.id].data for q in questions})
+            sent = {q.id: form[q.id].data for q in questions}
+            saved, target, warnings = submit_page(bank, state, section_id, sent, path)
             save_progress(saved)
             return redirect(url_for("questionnaire.warn", next=target) if warnings else target_url(target))
         fine = {q.id: form[q.id].data for q in questions if not form[q.id].errors}
-        saved, warnings = submit_part(bank, state, section_id, fine)
+        saved, warnings = submit_part(bank, state, section_id, fine, path)
         if warnings:
             save_progress(saved)
             return redirect(url_for("questionnaire.warn", next=section_id))
     previous = path.neighbour(section_id, -1)
-    outcome = evaluate_answers(bank, state.answers)
+    outcome = path.outcome
     return render_template(
         "question.html",
         section=section,
@@ -173,11 +173,12 @@ def warn() -> Response | str:
     target = request.args.get("next", CHECK)
     if target != CHECK and target not in bank.sections_by_id:
         target = CHECK
-    outcome = evaluate_answers(bank, state.answers)
+    path = state.path(bank)
+    outcome = path.outcome
     if outcome.urgency < Urgency.URGENT:
         return redirect(target_url(target))
     reasons = [r for r in present.flag_reasons(bank, outcome) if r["flag"].urgency >= Urgency.URGENT]
-    on_path = state.path(bank).sections
+    on_path = path.sections
     change_links = {
         item["id"]: _change_url(bank.questions[item["id"]])
         for reason in reasons
