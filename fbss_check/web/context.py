@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Flask, current_app, redirect, session, url_for
+from flask import Flask, current_app, g, redirect, session, url_for
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -59,7 +59,12 @@ def secret_key() -> str | bytes:
 
 
 def current_language() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """The request's language, looked up once (Flask-Babel's get_locale reads its context on
+    every call, and a page asks many times; `language.refresh_language` forgets it)."""
+    found: str | None = g.get("language")
+    if found is None:
+        found = g.language = str(get_locale() or DEFAULT_LANGUAGE)
+    return found
 
 
 def current_bank() -> Bank:

@@ -81,6 +81,7 @@ def refresh_language() -> None:
     """The language may have changed during this request (a clinic's link): look it up again."""
     refresh()
     g.pop("translations", None)
+    g.pop("language", None)
 
 
 def install_template_gettext(app: Flask) -> None:
