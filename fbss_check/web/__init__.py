@@ -80,6 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["phone_links"] = present.phone_links
     app.jinja_env.filters["fill"] = present.fill
     app.jinja_env.filters["made_at"] = present.made_at
+    app.jinja_env.filters["review_date"] = language.review_date
     app.jinja_env.globals["visit_max"] = VISIT_QUESTION_MAX
     app.before_request(compare.allow_photo)  # before the CSRF check reads the form
     CSRFProtect(app)

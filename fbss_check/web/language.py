@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.support import NullTranslations
 from flask import Blueprint, Flask, g, redirect, request, session, url_for
 from flask_babel import get_translations, gettext, refresh
 from werkzeug.wrappers import Response
 
-from fbss_check.model import DEFAULT_LANGUAGE, LANGUAGES
+from fbss_check.model import DEFAULT_LANGUAGE, LANGUAGES, Bank
 
 from .context import current_language, questionnaire
 
@@ -93,6 +96,17 @@ def install_template_gettext(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+
+
+def review_date(bank: Bank) -> str:
+    """The day the bank was last reviewed, written out in the request's language ("December 2,
+    2026"), as every page's footer says it: the same words on every page, so written once a language."""
+    return _long_date(bank.review_date, current_language())
+
+
+@lru_cache(maxsize=16)  # the bank's own dates only (never a patient's), one a language
+def _long_date(day: date, language: str) -> str:
+    return format_date(day, "long", locale=language)
 
 
 def switch_links() -> list[dict[str, str]]:

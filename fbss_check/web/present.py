@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import segno
@@ -57,8 +59,10 @@ def qr_image(url: str, label: str) -> Markup:
 
 def qr_png(url: str) -> tuple[str, int, int]:
     """A full-size QR code (medium error correction, the quiet zone around it) as a 1-bit PNG data
-    URI, one pixel a module, with its width and height."""
-    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    URI, one pixel a module, with its width and height. The mask is fixed, as for the SVG codes:
+    trying all eight to score them is most of zxing-cpp's time (about 1 ms of 1.2), and readers
+    decode any mask; the tests read every code we make, on screen and on paper."""
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M", data_mask=QR_MASK)
     pixels = code.to_image(scale=1, add_quiet_zones=True)  # 8-bit grey, 0 dark and 255 light
     height, width = pixels.shape[:2]
     data = bytes(pixels)  # type: ignore[call-overload]  # a buffer, which zxing-cpp's stub does not say
@@ -128,6 +132,11 @@ class AnsweredSection:
     def reported(self) -> tuple[AnsweredQuestion, ...]:
         """The yes and not sure answers of the section."""
         return tuple(item for item in self.items if item.reports_something)
+
+    @property
+    def others(self) -> tuple[AnsweredQuestion, ...]:
+        """The section's other answers: the no, none and number answers."""
+        return tuple(item for item in self.items if not item.reports_something)
 
 
 def answered_sections(path: PatientPath, only_answered: bool = False) -> list[AnsweredSection]:
@@ -227,11 +236,19 @@ def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Mark
     escaped = str(escape(text))
     if not numbers:
         return Markup(escaped)
-    # Whole numbers only: not the 111 of "111.nhs.uk", nor digits inside a longer number.
-    alternatives = "|".join(re.escape(str(escape(n))) for n in sorted(numbers, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w.+-])({alternatives})(?![\w-]|\.\w)")
-    by_text = {str(escape(n)): dial for n, dial in numbers.items()}
+    pattern, by_text = _phone_pattern(tuple(numbers.items()))
     return Markup(pattern.sub(lambda m: f'<a href="tel:{by_text[m.group(1)]}">{m.group(1)}</a>', escaped))
+
+
+@lru_cache(maxsize=64)  # the region's and the clinics' numbers: a few patterns, each page has a dozen texts
+def _phone_pattern(numbers: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], Mapping[str, str]]:
+    """The pattern that finds these phone numbers in escaped text, and each one's number to dial."""
+    # Whole numbers only: not the 111 of "111.nhs.uk", nor digits inside a longer number.
+    alternatives = "|".join(
+        re.escape(str(escape(n))) for n, _ in sorted(numbers, key=lambda n: len(n[0]), reverse=True)
+    )
+    pattern = re.compile(rf"(?<![\w.+-])({alternatives})(?![\w-]|\.\w)")
+    return pattern, MappingProxyType({str(escape(n)): dial for n, dial in numbers})
 
 
 def needs_crisis_line(bank: Bank, outcome: Outcome) -> bool:

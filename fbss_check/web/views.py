@@ -223,7 +223,7 @@ def _result_page(template_mode: str, visit_form: VisitQuestionForm | None = None
     visit_question = current_visit_question()
     bank = current_bank()
     compared = comparison(bank, path.answers)
-    if visit_form is None:
+    if visit_form is None and template_mode == "result":  # the summary has no form: it is for paper
         visit_form = VisitQuestionForm(data={"visit_question": visit_question})
     return render_template(
         "result.html",
@@ -234,12 +234,12 @@ def _result_page(template_mode: str, visit_form: VisitQuestionForm | None = None
         made_at=datetime.now(UTC),
         share=share_link(path) if template_mode == "summary" else None,
         pair_url=compare_link(path) if template_mode == "summary" and compared else None,
-        form=ActionForm(),
+        form=ActionForm() if template_mode == "result" else None,  # its buttons are the result's
         visit_form=visit_form,
         visit_question=visit_question,
         compared=present.comparison_context(bank, compared) if compared else None,
         **page_vars(),
-    ), (400 if visit_form.errors else 200)
+    ), (400 if visit_form is not None and visit_form.errors else 200)
 
 
 @bp.post("/visit-question")

@@ -17,7 +17,7 @@ from PIL import Image
 
 from fbss_check import default_bank
 from fbss_check.web import create_app
-from fbss_check.web.present import QR_BORDER, qr_png
+from fbss_check.web.present import QR_BORDER, QR_MASK, qr_png
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 from tests.web.test_clinicians import decode_qr
 
@@ -344,3 +344,5 @@ def test_the_share_qr_png_is_a_full_size_code_of_the_link_with_its_quiet_zone() 
         assert grey.getpixel((QR_BORDER, QR_BORDER)) == 0  # the finder pattern starts at the corner
         read = zxingcpp.read_barcodes(grey.resize((width * 4, height * 4), Image.Resampling.NEAREST))
         assert [(r.text, r.format, r.ec_level) for r in read] == [(text, zxingcpp.BarcodeFormat.QRCode, "M")]
+        # zxing-cpp takes unknown options silently: the mask asked for is the one it used.
+        assert read[0].extra["DataMask"] == QR_MASK
