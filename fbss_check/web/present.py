@@ -229,26 +229,27 @@ def key_facts(bank: Bank, answers: Mapping[str, Answer]) -> list[str]:
 
 def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Markup:
     """The text, escaped, with every phone number of the region and the clinic a tel: link."""
+    escaped = str(escape(text))
+    pattern, by_text = _phone_pattern(region, clinic)
+    if pattern is None:
+        return Markup(escaped)
+    return Markup(pattern.sub(lambda m: f'<a href="tel:{by_text[m.group(1)]}">{m.group(1)}</a>', escaped))
+
+
+@lru_cache(maxsize=64)  # a region and its clinics: a few patterns, and a page has a dozen texts
+def _phone_pattern(region: Region, clinic: Clinic | None) -> tuple[re.Pattern[str] | None, Mapping[str, str]]:
+    """The pattern that finds the region's and the clinic's phone numbers in escaped text (None
+    when there are none), and the number to dial for each as the text writes it."""
     numbers = {number: "".join(c for c in number if c.isdigit() or c == "+") for number in region.phone_numbers}
     if clinic is not None:
         for number in (clinic.surgeon_team_phone, clinic.out_of_hours_phone):
             numbers[number] = clinic.dial(number)
-    escaped = str(escape(text))
     if not numbers:
-        return Markup(escaped)
-    pattern, by_text = _phone_pattern(tuple(numbers.items()))
-    return Markup(pattern.sub(lambda m: f'<a href="tel:{by_text[m.group(1)]}">{m.group(1)}</a>', escaped))
-
-
-@lru_cache(maxsize=64)  # the region's and the clinics' numbers: a few patterns, each page has a dozen texts
-def _phone_pattern(numbers: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], Mapping[str, str]]:
-    """The pattern that finds these phone numbers in escaped text, and each one's number to dial."""
+        return None, MappingProxyType({})
     # Whole numbers only: not the 111 of "111.nhs.uk", nor digits inside a longer number.
-    alternatives = "|".join(
-        re.escape(str(escape(n))) for n, _ in sorted(numbers, key=lambda n: len(n[0]), reverse=True)
-    )
+    alternatives = "|".join(re.escape(str(escape(n))) for n in sorted(numbers, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.+-])({alternatives})(?![\w-]|\.\w)")
-    return pattern, MappingProxyType({str(escape(n)): dial for n, dial in numbers})
+    return pattern, MappingProxyType({str(escape(n)): dial for n, dial in numbers.items()})
 
 
 def needs_crisis_line(bank: Bank, outcome: Outcome) -> bool:
