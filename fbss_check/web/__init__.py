@@ -22,7 +22,7 @@ from fbss_check.clinics import load_clinics
 from fbss_check.regions import region_for
 
 from . import clinicians, compare, context, language, present, security, views
-from .forms import VISIT_QUESTION_MAX, build_forms
+from .forms import VISIT_QUESTION_MAX, build_forms, csrf_input
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
@@ -82,6 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["made_at"] = present.made_at
     app.jinja_env.filters["review_date"] = language.review_date
     app.jinja_env.globals["visit_max"] = VISIT_QUESTION_MAX
+    app.jinja_env.globals["csrf_input"] = csrf_input
     app.before_request(compare.allow_photo)  # before the CSRF check reads the form
     CSRFProtect(app)
     app.register_blueprint(views.bp)

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from fbss_check.web import create_app
+from fbss_check.web.forms import ActionForm, csrf_input
 from fbss_check.web.security import ConfigError
 from tests.conftest import ROOT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
@@ -255,3 +256,15 @@ def test_a_stale_csrf_token_shows_a_friendly_page_and_keeps_answers(walked: Pati
     assert walked.client.get("/result").status_code == 200
     fever = soup(walked.client.get("/result")).select_one("[data-flag=fever]")
     assert fever is not None
+
+
+def test_the_csrf_input_is_the_tag_wtforms_writes_with_the_forms_token(app: Flask) -> None:
+    with app.test_request_context("/"):
+        form = ActionForm()
+        assert str(csrf_input(form)) == str(form.csrf_token)  # WTForms' own widget, for the same form
+        assert f'value="{form.csrf_token.current_token}"' in csrf_input(form)
+        app.config["WTF_CSRF_ENABLED"] = False
+        try:
+            assert csrf_input(ActionForm()) == ""  # no token field, no input
+        finally:
+            app.config["WTF_CSRF_ENABLED"] = True
