@@ -26,11 +26,10 @@ from fbss_check.path import PatientPath
 from fbss_check.regions import Region
 
 # QR codes are made here, never by an outside service. The clinic links and posters are inline
-# SVG from segno (sharp at any print size); a segno code takes a fixed mask: choosing the "best"
-# of the eight costs 20 ms a code in pure Python, and readers decode any mask. The patient's
-# share code, made on every summary, is a 1-bit PNG from zxing-cpp (C++, which picks the mask
-# itself in a fraction of a millisecond). The tests decode every kind we make, on screen and in
-# the printed PDF.
+# SVG from segno (sharp at any print size); the patient's share code, made on every summary, is
+# a 1-bit PNG from zxing-cpp. Both take a fixed mask: choosing the "best" of the eight costs
+# 20 ms a code in segno's pure Python and about 1 ms in zxing-cpp (most of its time), and
+# readers decode any mask. The tests decode every kind we make, on screen and in the printed PDF.
 QR_MASK = 4
 QR_BORDER = 4  # modules of quiet zone around the code, as the QR standard asks (zxing-cpp's too)
 
