@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileField
 from markupsafe import Markup
 from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
@@ -151,14 +152,19 @@ def build_forms(bank: Bank) -> dict[str, type[FlaskForm]]:
     return forms
 
 
-def csrf_input(form: FlaskForm) -> Markup:
+def csrf_input(form: FlaskForm | None) -> Markup:
     """A form's CSRF token as its hidden input, the same tag WTForms writes (its widget takes about
     four times as long, and every page with a form has one or two): Flask-WTF's own way for a
-    hand-written form (`<input type="hidden" name="csrf_token" ...>`), with the form's token."""
-    field = getattr(form, "csrf_token", None)  # none when WTF_CSRF_ENABLED is off: no input, as WTForms
-    if field is None:
-        return Markup("")
-    return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(field.current_token)
+    hand-written form (`<input type="hidden" name="csrf_token" ...>`), with the form's token, or
+    with the request's (`generate_csrf`) for a page that shows stored answers without a form."""
+    if form is None:
+        token = generate_csrf()
+    else:
+        field = getattr(form, "csrf_token", None)  # none when WTF_CSRF_ENABLED is off: no input, as WTForms
+        if field is None:
+            return Markup("")
+        token = field.current_token
+    return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(token)
 
 
 VISIT_QUESTION_MAX = 300  # characters: a question or two, small enough for the cookie and the share code

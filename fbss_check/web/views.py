@@ -83,8 +83,9 @@ def ask(section_id: str) -> Response | str:
         # Hidden by earlier answers, or skipped ahead: go where the patient is really up to.
         return redirect(target_url(blocked))
     questions = path.shown[section_id]
-    form = _form_for(section, questions, state)
+    form: FlaskForm | None = None  # a GET shows what is stored: only a POST needs WTForms to read it
     if request.method == "POST":
+        form = _form_for(section, questions, state)
         if form.validate():
             sent = {q.id: form[q.id].data for q in questions}
             saved, target, warnings = submit_page(bank, state, section_id, sent, path)
@@ -97,12 +98,13 @@ def ask(section_id: str) -> Response | str:
             return redirect(url_for("questionnaire.warn", next=section_id))
     previous = path.neighbour(section_id, -1)
     outcome = path.outcome
+    errors = _errors(form, questions) if form is not None else []
     return render_template(
         "question.html",
         section=section,
         form=form,
-        fields=[(question, form[question.id], _selected(form[question.id])) for question in questions],
-        errors=_errors(form, questions),
+        fields=_fields(questions, form, state),
+        errors=errors,
         step=path.step(section_id),
         back_url=url_for("questionnaire.ask", section_id=previous) if previous else url_for("questionnaire.start"),
         warned_urgency=outcome.urgency if outcome.urgency >= Urgency.URGENT else None,
@@ -110,8 +112,27 @@ def ask(section_id: str) -> Response | str:
     )
 
 
+def _fields(
+    questions: tuple[Question, ...], form: FlaskForm | None, state: Progress
+) -> list[tuple[Question, str | None, set[str]]]:
+    """Each question with its problem, if a POST was refused (after `_errors` chose one), and the
+    values to show as chosen: what was just sent, or else what is stored."""
+    if form is None:
+        return [(question, None, _stored(state.answers.get(question.id))) for question in questions]
+    return [
+        (question, next(iter(form[question.id].errors), None), _selected(form[question.id])) for question in questions
+    ]
+
+
+def _stored(answer: Answer | None) -> set[str]:
+    """A stored answer as the values of its inputs, as WTForms would show it."""
+    if answer is None:
+        return set()
+    return {str(value) for value in answer} if isinstance(answer, frozenset) else {str(answer)}
+
+
 def _selected(field: Any) -> set[str]:
-    """The values to show as chosen: what was just sent, or else what is stored."""
+    """The values to show as chosen: what was just sent, or else what the form was given."""
     if field.raw_data is not None:
         return {str(value) for value in field.raw_data}
     data = field.data

@@ -17,8 +17,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from fbss_check import default_bank
-from fbss_check.web import create_app
+from fbss_check.web import create_app, views
+from fbss_check.web.context import questionnaire
 from fbss_check.web.handoff import DICTIONARY_1, SALT
+from tests.strategies import answer_for
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 
 APP = create_app({"TESTING": True, "SECRET_KEY": "robustness-tests-secret-key-0123456789"})
@@ -411,3 +413,16 @@ def test_a_form_with_too_many_fields_is_refused_kindly_and_nothing_is_lost() -> 
     assert response.status_code == 413
     assert_friendly(response)
     answers_survive(patient)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=80, deadline=None)
+@given(data=st.data(), language=st.sampled_from(BANK.languages))
+def test_a_question_page_get_shows_a_stored_answer_as_wtforms_would(data: st.DataObject, language: str) -> None:
+    """A GET renders stored answers without building the page's WTForms form: the values shown as
+    chosen are the ones the form would show for the same stored answer."""
+    question = data.draw(st.sampled_from(list(BANK.questions.values())))
+    answer = data.draw(answer_for(question))
+    with APP.test_request_context("/"):
+        section = next(s for s in BANK.sections if question in BANK.section_questions(s.id))
+        form = questionnaire().forms[language][section.id](data={question.id: views._form_value(answer)})
+        assert views._stored(answer) == views._selected(form[question.id])

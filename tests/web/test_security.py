@@ -263,6 +263,7 @@ def test_the_csrf_input_is_the_tag_wtforms_writes_with_the_forms_token(app: Flas
         form = ActionForm()
         assert str(csrf_input(form)) == str(form.csrf_token)  # WTForms' own widget, for the same form
         assert f'value="{form.csrf_token.current_token}"' in csrf_input(form)
+        assert csrf_input(None) == csrf_input(form)  # a page without a form: the request's own token
         app.config["WTF_CSRF_ENABLED"] = False
         try:
             assert csrf_input(ActionForm()) == ""  # no token field, no input
