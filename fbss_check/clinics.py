@@ -11,7 +11,7 @@ import yaml
 
 from .bank import ID_PATTERN
 from .model import LANGUAGES, ProblemsError
-from .regions import REGIONS, Region
+from .regions import REGIONS, Region, dial
 
 DEFAULT_CLINICS_PATH = Path(__file__).resolve().parent.parent / "clinics.yaml"
 SLUG_PATTERN = ID_PATTERN  # lower-case letters, digits and _; kept short for links and posters
@@ -34,8 +34,8 @@ class Clinic:
     language: str | None = None
 
     def dial(self, number: str) -> str:
-        """A number as a tel: link wants it: digits and a leading +."""
-        return "".join(c for c in number if c.isdigit() or c == "+")
+        """A number as a tel: link wants it (for the templates: `regions.dial`)."""
+        return dial(number)
 
 
 def load_clinics(path: str | Path | None = None, languages: tuple[str, ...] = tuple(LANGUAGES)) -> dict[str, Clinic]:

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from .model import N_
 
 
+def dial(number: str) -> str:
+    """A phone number as a tel: link wants it: digits and a leading +."""
+    return "".join(c for c in number if c.isdigit() or c == "+")
+
+
 @dataclass(frozen=True)
 class Region:
     code: str

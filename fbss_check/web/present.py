@@ -23,7 +23,7 @@ from fbss_check.compare import Change, Comparison, ScoreChange
 from fbss_check.engine import Flag, Outcome, answers_meet, tried_topics
 from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
-from fbss_check.regions import Region
+from fbss_check.regions import Region, dial
 
 # QR codes are made here, never by an outside service. The clinic links and posters are inline
 # SVG from segno (sharp at any print size); the patient's share code, made on every summary, is
@@ -239,16 +239,14 @@ def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Mark
 def _phone_pattern(region: Region, clinic: Clinic | None) -> tuple[re.Pattern[str] | None, Mapping[str, str]]:
     """The pattern that finds the region's and the clinic's phone numbers in escaped text (None
     when there are none), and the number to dial for each as the text writes it."""
-    numbers = {number: "".join(c for c in number if c.isdigit() or c == "+") for number in region.phone_numbers}
-    if clinic is not None:
-        for number in (clinic.surgeon_team_phone, clinic.out_of_hours_phone):
-            numbers[number] = clinic.dial(number)
+    clinic_numbers = (clinic.surgeon_team_phone, clinic.out_of_hours_phone) if clinic is not None else ()
+    numbers = {number: dial(number) for number in (*region.phone_numbers, *clinic_numbers)}
     if not numbers:
         return None, MappingProxyType({})
     # Whole numbers only: not the 111 of "111.nhs.uk", nor digits inside a longer number.
     alternatives = "|".join(re.escape(str(escape(n))) for n in sorted(numbers, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.+-])({alternatives})(?![\w-]|\.\w)")
-    return pattern, MappingProxyType({str(escape(n)): dial for n, dial in numbers.items()})
+    return pattern, MappingProxyType({str(escape(n)): digits for n, digits in numbers.items()})
 
 
 def needs_crisis_line(bank: Bank, outcome: Outcome) -> bool:
