@@ -124,21 +124,18 @@ def _fields(
     ]
 
 
-def _stored(answer: Answer | None) -> set[str]:
-    """A stored answer as the values of its inputs, as WTForms would show it."""
+def _stored(answer: Answer | list[Any] | None) -> set[str]:
+    """A stored answer (or a form's data for it) as the values of its inputs."""
     if answer is None:
         return set()
-    return {str(value) for value in answer} if isinstance(answer, frozenset) else {str(answer)}
+    return {str(value) for value in answer} if isinstance(answer, frozenset | list) else {str(answer)}
 
 
 def _selected(field: Any) -> set[str]:
     """The values to show as chosen: what was just sent, or else what the form was given."""
     if field.raw_data is not None:
         return {str(value) for value in field.raw_data}
-    data = field.data
-    if data is None:
-        return set()
-    return {str(value) for value in data} if isinstance(data, list) else {str(data)}
+    return _stored(field.data)
 
 
 def _form_for(section: Section, questions: tuple[Question, ...], state: Progress) -> FlaskForm:
