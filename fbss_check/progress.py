@@ -8,12 +8,12 @@ and every new urgent or emergency flag is warned of once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 from .answers import AnswerError, coerce
-from .engine import Outcome, evaluate_answers, visible_answers
+from .engine import Outcome, evaluate_answers
 from .model import Answer, Bank, Question, Urgency
 from .path import PatientPath, patient_path
 
@@ -27,25 +27,29 @@ class Progress:
     answers: Mapping[str, Answer] = field(default_factory=lambda: MappingProxyType({}))
     done: tuple[str, ...] = ()
     warned: tuple[str, ...] = ()
+    # The path `on_path` kept the answers for, given back by `path` instead of a second walk
+    # through the bank; not compared, as it follows from the answers.
+    known_path: PatientPath | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def on_path(
         cls, bank: Bank, answers: Mapping[str, Answer], done: tuple[str, ...], warned: tuple[str, ...]
     ) -> Progress:
         """A Progress with only the answers on the patient's path (an abandoned branch's are dropped)."""
-        return cls(MappingProxyType(visible_answers(bank, answers)), done, warned)
+        path = patient_path(bank, answers)
+        return cls(MappingProxyType(path.answers), done, warned, path)
 
     @classmethod
     def with_path(
         cls, bank: Bank, answers: Mapping[str, Answer], done: tuple[str, ...], warned: tuple[str, ...]
     ) -> tuple[Progress, PatientPath]:
-        """`on_path`, and the path (for a caller who needs both: the path's one pass keeps what
-        `visible_answers` keeps)."""
-        path = patient_path(bank, answers)
-        return cls(MappingProxyType(path.answers), done, warned), path
+        """`on_path`, and the path."""
+        progress = cls.on_path(bank, answers, done, warned)
+        return progress, progress.path(bank)
 
     def path(self, bank: Bank) -> PatientPath:
-        return patient_path(bank, self.answers)
+        known = self.known_path
+        return known if known is not None and known.bank is bank else patient_path(bank, self.answers)
 
     def up_to(self, bank: Bank) -> str | None:
         """The first page still to answer, or None when every page on the path is complete."""
@@ -116,7 +120,7 @@ def _serious(outcome: Outcome) -> tuple[str, ...]:
 def _warn(state: Progress, path: PatientPath) -> tuple[Progress, tuple[str, ...]]:
     """`state` with the new urgent and emergency flags of its path marked warned, and those flags."""
     new = tuple(flag for flag in _serious(path.outcome) if flag not in state.warned)
-    return Progress(state.answers, state.done, state.warned + new), new
+    return replace(state, warned=state.warned + new), new
 
 
 def _coerced(questions: tuple[Question, ...], sent: Mapping[str, Any], skip_wrong: bool) -> dict[str, Answer]:

@@ -13,8 +13,9 @@ from fbss_check import default_bank, evaluate
 from fbss_check.answers import coerce, to_json
 from fbss_check.engine import evaluate_answers, visible_answers
 from fbss_check.model import YES, Answer, Question
+from fbss_check.path import patient_path
 from fbss_check.progress import CHECK, Progress, blocked_by, serious_flags, submit_page, submit_part
-from tests.strategies import answer_for
+from tests.strategies import answer_for, answers
 
 BANK = default_bank()
 FIRST = BANK.sections[0].id
@@ -153,6 +154,18 @@ def test_the_decision_after_any_pages_sent_is_evaluate_of_the_visible_answers(da
         pages = {page: {q: a for q, a in answers.items() if q in visible} for page, answers in pages.items()}
         decision = evaluate_answers(BANK, sent.after.answers)
         assert decision == evaluate(to_json(visible, BANK.questions), BANK)
+
+
+@given(answers(BANK))
+def test_a_progress_gives_back_the_path_a_fresh_walk_finds(given_answers: dict[str, Answer]) -> None:
+    # on_path keeps the path its one walk found; it must be the path of the answers it kept.
+    progress = Progress.on_path(BANK, given_answers, (), ())
+    kept = progress.path(BANK)
+    fresh = patient_path(BANK, progress.answers)
+    assert dict(progress.answers) == visible_answers(BANK, given_answers)
+    assert (dict(kept.answers), dict(kept.shown)) == (dict(fresh.answers), dict(fresh.shown))
+    other = BANK.in_language("es")  # another bank: its own walk, not the kept one
+    assert progress.path(other).bank is other
 
 
 def test_saving_a_page_again_replaces_its_old_answers() -> None:
