@@ -14,6 +14,7 @@ from flask import Flask, render_template
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2.runtime import Macro
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -71,11 +72,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     clinics = load_clinics(app.config["FBSS_CLINICS"], bank.languages)
     banks = {language: bank.in_language(language) for language in bank.languages}
     forms = {language: build_forms(banks[language]) for language in bank.languages}
-    context.install(app, context.Questionnaire(bank, region, clinics, banks, forms))
+    inputs = present.OptionInputs(lambda *args: _macro(app, "option_input")(*args))
+    context.install(app, context.Questionnaire(bank, region, clinics, banks, forms, inputs))
     Babel(app, locale_selector=language.select_language)
     language.install_template_gettext(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
-    app.jinja_env.globals["options"] = present.options
+    app.jinja_env.globals["option_inputs"] = context.option_inputs
     app.jinja_env.globals["reasons_to_show"] = present.reasons_to_show
     app.jinja_env.filters["phone_links"] = present.phone_links
     app.jinja_env.filters["fill"] = present.fill
@@ -83,6 +85,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["review_date"] = language.review_date
     app.jinja_env.globals["visit_max"] = VISIT_QUESTION_MAX
     app.jinja_env.globals["csrf_input"] = csrf_input
+    _share_macros(app)
     app.before_request(compare.allow_photo)  # before the CSRF check reads the form
     CSRFProtect(app)
     app.register_blueprint(views.bp)
@@ -110,6 +113,26 @@ ERROR_TEXT = {
     413: (_l("That was too much to send"), _l("Please go back and try again.")),
     500: (_l("Sorry, something went wrong on our side"), _l("Please try again in a few minutes.")),
 }
+
+
+# Templates call these files' macros by name, as template globals made once an app: a page's
+# `{% from %}` import would compare its globals with the macros' on every render (about 25 µs,
+# two to four a page).
+SHARED_MACROS = ("_macros.html", "_compare.html")
+
+
+def _share_macros(app: Flask) -> None:
+    """Last in the templates' set-up: a macro sees the globals there are when it is made."""
+    for name in SHARED_MACROS:
+        module = app.jinja_env.get_template(name).module
+        app.jinja_env.globals.update({key: value for key, value in vars(module).items() if isinstance(value, Macro)})
+
+
+def _macro(app: Flask, name: str) -> Macro:
+    """A shared macro, by name."""
+    found = app.jinja_env.globals[name]
+    assert isinstance(found, Macro), name
+    return found
 
 
 def _register_errors(app: Flask) -> None:

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from fbss_check.answers import AnswerError, coerce_all
 from fbss_check.clinics import Clinic
 from fbss_check.compare import Comparison, compare
-from fbss_check.model import DEFAULT_LANGUAGE, Answer, Bank, Urgency
+from fbss_check.model import DEFAULT_LANGUAGE, Answer, Bank, Question, Urgency
 from fbss_check.path import PatientPath, patient_path
 from fbss_check.progress import CHECK, Progress
 from fbss_check.regions import Region
@@ -42,6 +42,7 @@ class Questionnaire:
     clinics: dict[str, Clinic]
     banks: dict[str, Bank]  # language -> the same bank with its text in that language
     forms: dict[str, dict[str, type[FlaskForm]]]  # language -> section id -> form class
+    inputs: present.OptionInputs  # each choice and scale question's inputs, rendered once a language
 
 
 def install(app: Flask, built: Questionnaire) -> None:
@@ -70,6 +71,11 @@ def current_language() -> str:
 def current_bank() -> Bank:
     """The bank with its text in the patient's language; rules and ids are the same in every language."""
     return questionnaire().banks[current_language()]
+
+
+def option_inputs(question: Question) -> tuple[present.OptionInput, ...]:
+    """A choice or scale question's inputs, in the patient's language (the field macro's)."""
+    return questionnaire().inputs(question, current_language())
 
 
 def current_clinic() -> Clinic | None:

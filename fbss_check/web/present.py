@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -98,6 +98,45 @@ class Option(NamedTuple):
     label: str
     input_id: str  # the question's id and the option's place: "peg_pain-0"
     spoken: str = ""  # said to screen readers after the label: the words of a 0 to 10 scale's ends
+
+
+class OptionInput(NamedTuple):
+    """One answer's input and label as HTML, made from the bank's text alone (never from a
+    patient's answer): a page shows `checked` for an answer chosen, else `plain`."""
+
+    value: str  # as posted by the form
+    plain: Markup
+    checked: Markup
+
+
+class OptionInputs:
+    """Each choice and scale question's inputs, rendered on first use by `render` (the
+    `option_input` macro of _macros.html), both ways, and kept: they are made of the bank's text
+    alone, one set a question and language, and a question page would otherwise render its
+    30-odd inputs afresh on every request."""
+
+    def __init__(self, render: Callable[..., str]) -> None:
+        self._render = render
+        self._made: dict[tuple[str, str], tuple[OptionInput, ...]] = {}  # (language, question id) -> inputs
+
+    def __call__(self, question: Question, language: str) -> tuple[OptionInput, ...]:
+        key = (language, question.id)
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._make(question)
+        return found
+
+    def _make(self, question: Question) -> tuple[OptionInput, ...]:
+        input_type = "checkbox" if question.kind is Kind.MULTIPLE_CHOICE else "radio"
+        required = question.required and input_type == "radio"
+        return tuple(
+            OptionInput(
+                option.value,
+                Markup(self._render(question, option, input_type, required, False)),
+                Markup(self._render(question, option, input_type, required, True)),
+            )
+            for option in options(question)
+        )
 
 
 def options(question: Question) -> list[Option]:

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itsdangerous import Signer, URLSafeTimedSerializer
@@ -17,7 +18,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from fbss_check import default_bank
-from fbss_check.web import create_app, views
+from fbss_check.model import Kind
+from fbss_check.web import create_app, present, views
 from fbss_check.web.context import questionnaire
 from fbss_check.web.handoff import DICTIONARY_1, SALT
 from tests.strategies import answer_for
@@ -426,3 +428,26 @@ def test_a_question_page_get_shows_a_stored_answer_as_wtforms_would(data: st.Dat
         section = next(s for s in BANK.sections if question in BANK.section_questions(s.id))
         form = questionnaire().forms[language][section.id](data={question.id: views._form_value(answer)})
         assert views._stored(answer) == views._selected(form[question.id])
+
+
+def test_each_answer_input_is_made_once_a_language_from_the_bank_chosen_or_not() -> None:
+    """The inputs a question page shows are rendered once (present.OptionInputs): both ways, in
+    the bank's order, from the bank's text in that language; the chosen one differs only by `checked`."""
+    with APP.test_request_context("/"):
+        built = questionnaire()
+        for language, bank in built.banks.items():
+            for question in bank.questions.values():
+                if question.kind is Kind.WHOLE_NUMBER:
+                    continue
+                made = built.inputs(question, language)
+                options = present.options(question)
+                assert [made_input.value for made_input in made] == [option.value for option in options]
+                for made_input, option in zip(made, options, strict=True):
+                    assert (
+                        BeautifulSoup(made_input.plain, "html.parser")
+                        .label.get_text(strip=True)
+                        .startswith(option.label)
+                    )
+                    assert " checked" not in made_input.plain
+                    assert made_input.checked.replace(" checked", "", 1) == made_input.plain
+                assert built.inputs(question, language) is made  # kept, not made again
