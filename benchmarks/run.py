@@ -8,6 +8,7 @@ both references, with the ratios; plus start-up time, one `evaluate`, memory per
 bytes of each page. Every load run is bounded in time; nothing leaves this machine.
 
     .venv/bin/python benchmarks/run.py [--seconds 20] [--users 20]
+    .venv/bin/python benchmarks/run.py --interleave 5 --seconds 8   (the ratios alone, round after round)
 """
 
 from __future__ import annotations
@@ -244,13 +245,54 @@ def ratios(results: dict[str, object]) -> dict[str, float]:
     return out
 
 
+def interleaved(ports: dict[str, int], users: int, seconds: int, rounds: int) -> dict[str, object]:
+    """The fair baseline and each measure of the app in turn, round after round: each measure's
+    ratio is taken against the mean of the baseline runs just before and just after it (the
+    machine's speed drifts from minute to minute), and the median of the rounds is reported."""
+    measures = {"flow": ("PatientUser", "Aggregated")} | {name: (user, "page") for name, user in PAGES.items()}
+    baselines = [run_locust("BaselineUser", ports["baseline"], users, seconds)["rps"]]
+    rps: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(rounds):
+        for name, (user_class, row) in measures.items():
+            rps[name].append(run_locust(user_class, ports["app"], users, seconds, row=row)["rps"])
+        baselines.append(run_locust("BaselineUser", ports["baseline"], users, seconds)["rps"])
+    ratios = {
+        name: [value / statistics.mean(baselines[turn : turn + 2]) for turn, value in enumerate(values)]
+        for name, values in rps.items()
+    }
+    return {
+        "baseline_rps": baselines,
+        "rps": rps,
+        "ratios": ratios,
+        "median ratio / baseline": {name: statistics.median(values) for name, values in ratios.items()},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=20, help="length of each load run (default 20)")
     parser.add_argument("--users", type=int, default=20, help="concurrent simulated patients (default 20)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="gunicorn workers for both apps")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    parser.add_argument(
+        "--interleave",
+        type=int,
+        metavar="ROUNDS",
+        help="only the ratios to the fair baseline: the baseline and each measure in turn, ROUNDS times",
+    )
     args = parser.parse_args()
+    if args.interleave:
+        ports = {"app": free_port(), "baseline": free_port()}
+        servers = {name: start_gunicorn(TARGETS[name], port, args.workers) for name, port in ports.items()}
+        try:
+            found = interleaved(ports, args.users, args.seconds, args.interleave)
+        finally:
+            for process in servers.values():
+                stop(process)
+        print(json.dumps(found, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(found, indent=2) + "\n")
+        return
 
     startup = [timeit.timeit(lambda: load_bank(ROOT / "questions.yaml"), number=1) for _ in range(5)]
     bank = load_bank(ROOT / "questions.yaml")
