@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from fbss_check import fhir
@@ -17,6 +16,7 @@ from fbss_check.model import Bank, Condition, Urgency
 from fbss_check.path import patient_path
 
 from . import present
+from .catalog import gettext
 from .compare import first_code
 from .context import PAIR, compare_link, current_bank, page_vars, questionnaire, secret_key, share_link, summary_path
 from .forms import ClinicianCompareForm

@@ -11,11 +11,12 @@ from typing import Any
 
 import zxingcpp
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_babel import format_date, gettext
+from flask_babel import format_date
 from PIL import Image, UnidentifiedImageError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from .catalog import gettext
 from .context import EARLIER, current_bank, current_earlier, load_progress, page_vars, secret_key, where_next
 from .forms import ActionForm, CompareForm
 from .handoff import Handoff, InvalidCode, read_code

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, current_app, g, redirect, session, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -23,6 +23,7 @@ from fbss_check.progress import CHECK, Progress
 from fbss_check.regions import Region
 
 from . import present
+from .catalog import gettext
 from .forms import clean_visit_question
 from .handoff import Handoff, InvalidCode, make_code, read_code
 from .security import external_url

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import segno
 import zxingcpp
-from flask_babel import format_date, format_decimal, format_time, get_timezone, gettext
+from flask_babel import format_date, format_decimal, format_time, get_timezone
 from markupsafe import Markup, escape
 from PIL import Image
 
@@ -24,6 +24,8 @@ from fbss_check.engine import Flag, Outcome, answers_meet, tried_topics
 from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region, dial
+
+from .catalog import gettext
 
 # QR codes are made here, never by an outside service. The clinic links and posters are inline
 # SVG from segno (sharp at any print size); the patient's share code, made on every summary, is

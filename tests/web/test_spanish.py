@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 import pytest
 from babel.messages.pofile import read_po
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -15,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from fbss_check import default_bank
-from fbss_check.web import create_app
+from fbss_check.web import catalog, create_app
 from fbss_check.web.language import TRANSLATIONS, CatalogError, check_catalogs
 from tests.conftest import ROOT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
@@ -215,3 +216,20 @@ def test_an_uncompiled_catalog_stops_the_app_with_a_clear_message(tmp_path: Path
         check_catalogs(("en", "es"), tmp_path)
     with pytest.raises(CatalogError, match="no interface catalog"):
         check_catalogs(("en", "pt"), tmp_path)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_python_codes_gettext_gives_what_flask_babel_gives(app: Flask, language: str) -> None:
+    """catalog.gettext reads the request's catalog once; every message comes out as Flask-Babel's
+    gettext gives it, formatted the same way."""
+    po = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        ids = [message.id for message in read_po(handle) if message.id and isinstance(message.id, str)]
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        for message_id in ids:
+            assert catalog.gettext(message_id) == flask_babel.gettext(message_id), message_id
+        words = {"clinic": "Clínica <Norte>", "phone": "555 0100"}
+        assert catalog.gettext(" at %(clinic)s on %(phone)s", **words) == flask_babel.gettext(
+            " at %(clinic)s on %(phone)s", **words
+        )
+    assert catalog.gettext("Not answered") == "Not answered"  # outside an app, as Flask-Babel
