@@ -11,7 +11,7 @@ import yaml
 
 from .bank import ID_PATTERN
 from .model import LANGUAGES, ProblemsError
-from .regions import REGIONS, Region, dial
+from .regions import REGIONS, Region
 
 DEFAULT_CLINICS_PATH = Path(__file__).resolve().parent.parent / "clinics.yaml"
 SLUG_PATTERN = ID_PATTERN  # lower-case letters, digits and _; kept short for links and posters
@@ -32,10 +32,6 @@ class Clinic:
     out_of_hours_phone: str
     region: Region
     language: str | None = None
-
-    def dial(self, number: str) -> str:
-        """A number as a tel: link wants it (for the templates: `regions.dial`)."""
-        return dial(number)
 
 
 def load_clinics(path: str | Path | None = None, languages: tuple[str, ...] = tuple(LANGUAGES)) -> dict[str, Clinic]:

@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
 from fbss_check.clinics import load_clinics
-from fbss_check.regions import region_for
+from fbss_check.regions import dial, region_for
 
 from . import clinicians, compare, context, language, present, security, views
 from .forms import VISIT_QUESTION_MAX, build_forms, csrf_input
@@ -80,6 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["option_inputs"] = context.option_inputs
     app.jinja_env.globals["reasons_to_show"] = present.reasons_to_show
     app.jinja_env.filters["phone_links"] = present.phone_links
+    app.jinja_env.filters["dial"] = dial  # a phone number as its tel: link wants it
     app.jinja_env.filters["fill"] = present.fill
     app.jinja_env.filters["made_at"] = present.made_at
     app.jinja_env.filters["review_date"] = language.review_date
