@@ -29,6 +29,8 @@ import tempfile
 import time
 import timeit
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -120,6 +122,31 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+Servers = tuple[dict[str, int], dict[str, subprocess.Popen[bytes]]]  # ports and processes, by name
+
+
+@contextmanager
+def serving(names: tuple[str, ...], workers: int) -> Iterator[Servers]:
+    """Each named server (TARGETS) under gunicorn on a free port, stopped afterwards: the ports and processes."""
+    ports = {name: free_port() for name in names}
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        for name, port in ports.items():
+            processes[name] = start_gunicorn(TARGETS[name], port, workers)
+        yield ports, processes
+    finally:
+        for process in processes.values():
+            stop(process)
+
+
+def report(found: dict[str, object], path: Path | None) -> None:
+    """Print the numbers, and write them to `path` too when one is given."""
+    text = json.dumps(found, indent=2)
+    print(text)
+    if path:
+        path.write_text(text + "\n")
 
 
 def worker_memory(process: subprocess.Popen[bytes]) -> dict[str, float]:
@@ -282,16 +309,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.interleave:
-        ports = {"app": free_port(), "baseline": free_port()}
-        servers = {name: start_gunicorn(TARGETS[name], port, args.workers) for name, port in ports.items()}
-        try:
-            found = interleaved(ports, args.users, args.seconds, args.interleave)
-        finally:
-            for process in servers.values():
-                stop(process)
-        print(json.dumps(found, indent=2))
-        if args.json:
-            args.json.write_text(json.dumps(found, indent=2) + "\n")
+        with serving(("app", "baseline"), args.workers) as (ports, _processes):
+            report(interleaved(ports, args.users, args.seconds, args.interleave), args.json)
         return
 
     startup = [timeit.timeit(lambda: load_bank(ROOT / "questions.yaml"), number=1) for _ in range(5)]
@@ -309,9 +328,7 @@ def main() -> None:
         "bank_load_s_median": statistics.median(startup),
         "evaluate_us": evaluate,
     }
-    servers = {name: free_port() for name in ("app", *REFERENCES)}
-    processes = {name: start_gunicorn(TARGETS[name], port, args.workers) for name, port in servers.items()}
-    try:
+    with serving(("app", *REFERENCES), args.workers) as (servers, processes):
         # The references are measured first and again last, and count as the mean of the two: the
         # machine's speed drifts (other work on it), and the app's runs come in between.
         references: dict[str, list[dict[str, float]]] = {name: [] for name in REFERENCES}
@@ -330,16 +347,11 @@ def main() -> None:
         results["flow_paced_1s_per_page"] = run_locust("PacedPatientUser", port, args.users, args.seconds)
         results["memory_per_worker"] = worker_memory(processes["app"])
         measure_references()
-    finally:
-        for process in processes.values():
-            stop(process)
     for name, runs in references.items():
         results[name] = {key: statistics.mean(run[key] for run in runs) for key in runs[0]}
         results[f"{name}_runs"] = runs
     results["ratio"] = ratios(results)
-    print(json.dumps(results, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    report(results, args.json)
 
 
 if __name__ == "__main__":
