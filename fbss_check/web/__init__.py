@@ -14,7 +14,6 @@ from flask import Flask, render_template
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from jinja2.runtime import Macro
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -22,7 +21,7 @@ from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
 from fbss_check.clinics import load_clinics
 from fbss_check.regions import dial, region_for
 
-from . import clinicians, compare, context, language, present, security, views
+from . import clinicians, compare, context, language, present, security, templating, views
 from .forms import VISIT_QUESTION_MAX, build_forms, csrf_input
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -34,6 +33,7 @@ SESSION_LIFETIME = timedelta(hours=2)
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; a broken bank, an unknown region or a weak SECRET_KEY raises here."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None)
+    app.jinja_environment = templating.Environment  # each template compiled once a language
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.config.from_mapping(
@@ -72,7 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     clinics = load_clinics(app.config["FBSS_CLINICS"], bank.languages)
     banks = {language: bank.in_language(language) for language in bank.languages}
     forms = {language: build_forms(banks[language]) for language in bank.languages}
-    inputs = present.OptionInputs(lambda *args: _macro(app, "option_input")(*args))
+    inputs = present.OptionInputs(lambda language, *args: _jinja_env(app).macro(language, "option_input")(*args))
     context.install(app, context.Questionnaire(bank, region, clinics, banks, forms, inputs))
     Babel(app, locale_selector=language.select_language)
     language.install_template_gettext(app)
@@ -86,7 +86,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["review_date"] = language.review_date
     app.jinja_env.globals["visit_max"] = VISIT_QUESTION_MAX
     app.jinja_env.globals["csrf_input"] = csrf_input
-    _share_macros(app)
+    with app.app_context():  # the catalogs, for the shared macros' words
+        _jinja_env(app).share_macros(bank.languages)
     app.before_request(compare.allow_photo)  # before the CSRF check reads the form
     CSRFProtect(app)
     app.register_blueprint(views.bp)
@@ -116,23 +117,9 @@ ERROR_TEXT = {
 }
 
 
-# Templates call these files' macros by name, as template globals made once an app: a page's
-# `{% from %}` import would compare its globals with the macros' on every render (about 25 µs,
-# two to four a page).
-SHARED_MACROS = ("_macros.html", "_compare.html")
-
-
-def _share_macros(app: Flask) -> None:
-    """Last in the templates' set-up: a macro sees the globals there are when it is made."""
-    for name in SHARED_MACROS:
-        module = app.jinja_env.get_template(name).module
-        app.jinja_env.globals.update({key: value for key, value in vars(module).items() if isinstance(value, Macro)})
-
-
-def _macro(app: Flask, name: str) -> Macro:
-    """A shared macro, by name."""
-    found = app.jinja_env.globals[name]
-    assert isinstance(found, Macro), name
+def _jinja_env(app: Flask) -> templating.Environment:
+    found = app.jinja_env
+    assert isinstance(found, templating.Environment)
     return found
 
 

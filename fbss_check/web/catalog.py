@@ -7,7 +7,7 @@ from typing import Any
 
 from babel.support import NullTranslations
 from flask import g, has_app_context
-from flask_babel import get_translations
+from flask_babel import force_locale, get_translations
 
 
 def translations() -> NullTranslations:
@@ -25,3 +25,10 @@ def gettext(string: str, **variables: Any) -> str:
     request's catalog looked up once; outside an app, the string itself, as Flask-Babel gives it."""
     text: str = translations().ugettext(string) if has_app_context() else string
     return text % variables if variables else text
+
+
+def for_language(language: str) -> NullTranslations:
+    """A language's interface catalog, as Flask-Babel gives it to a request in that language (the
+    templates' constant words are looked up in it when they compile: web/templating.py)."""
+    with force_locale(language):
+        return get_translations()

@@ -125,17 +125,17 @@ class OptionInputs:
         key = (language, question.id)
         found = self._made.get(key)
         if found is None:
-            found = self._made[key] = self._make(question)
+            found = self._made[key] = self._make(question, language)
         return found
 
-    def _make(self, question: Question) -> tuple[OptionInput, ...]:
+    def _make(self, question: Question, language: str) -> tuple[OptionInput, ...]:
         input_type = "checkbox" if question.kind is Kind.MULTIPLE_CHOICE else "radio"
         required = question.required and input_type == "radio"
         return tuple(
             OptionInput(
                 option.value,
-                Markup(self._render(question, option, input_type, required, False)),
-                Markup(self._render(question, option, input_type, required, True)),
+                Markup(self._render(language, question, option, input_type, required, False)),
+                Markup(self._render(language, question, option, input_type, required, True)),
             )
             for option in options(question)
         )
