@@ -61,7 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config["SECRET_KEY"] and (app.debug or app.testing):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-    security.install(app, STATIC)
+    security.install(app, STATIC, context.page_url)
     if app.config["FBSS_PROXY_HOPS"]:
         # Behind a proxy that sets X-Forwarded-Proto/For/Host, so HTTPS is seen as HTTPS.
         hops = app.config["FBSS_PROXY_HOPS"]
@@ -77,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=language.select_language)
     language.install_template_gettext(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
+    app.jinja_env.globals["url_for"] = context.page_url  # a link named by the bank's ids alone is built once
     app.jinja_env.globals["option_inputs"] = context.option_inputs
     app.jinja_env.globals["reasons_to_show"] = present.reasons_to_show
     app.jinja_env.filters["phone_links"] = present.phone_links

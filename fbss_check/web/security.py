@@ -8,6 +8,7 @@ import logging
 import mimetypes
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -264,15 +265,15 @@ class InMemoryRequest(Request):
         return io.BytesIO()
 
 
-def install(app: Flask, static_folder: Path) -> None:
-    """Wire every production safeguard into the app."""
+def install(app: Flask, static_folder: Path, build_url: Callable[..., str] = url_for) -> None:
+    """Wire every production safeguard into the app; `build_url` makes the assets' links."""
     app.request_class = InMemoryRequest
     check_secret_key(app)
     check_public_url(app)
     app.session_interface = SessionInterface()
     assets = Assets(static_folder)
     app.add_url_rule("/assets/<path:filename>", "asset", assets.serve)
-    app.jinja_env.globals["asset_url"] = lambda filename: url_for("asset", filename=assets.url_name(filename))
+    app.jinja_env.globals["asset_url"] = lambda filename: build_url("asset", filename=assets.url_name(filename))
     app.before_request(start_timer)
     app.before_request(limit_form_fields)
     app.after_request(add_security_headers)

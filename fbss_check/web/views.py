@@ -26,6 +26,7 @@ from .context import (
     expired,
     finished_path,
     load_progress,
+    page_url,
     page_vars,
     questionnaire,
     save_progress,
@@ -106,7 +107,7 @@ def ask(section_id: str) -> Response | str:
         fields=_fields(questions, form, state),
         errors=errors,
         step=path.step(section_id),
-        back_url=url_for("questionnaire.ask", section_id=previous) if previous else url_for("questionnaire.start"),
+        back_url=page_url("questionnaire.ask", section_id=previous) if previous else page_url("questionnaire.start"),
         warned_urgency=outcome.urgency if outcome.urgency >= Urgency.URGENT else None,
         **page_vars(),
     )
@@ -179,7 +180,7 @@ def first_input_id(question: Question) -> str:
 
 def _change_url(question: Question) -> str:
     """Where the patient changes one answer: its page, at its first input."""
-    return url_for("questionnaire.ask", section_id=question.section) + f"#{first_input_id(question)}"
+    return page_url("questionnaire.ask", section_id=question.section) + f"#{first_input_id(question)}"
 
 
 @bp.get("/warning")
