@@ -70,6 +70,12 @@ def current_language() -> str:
     return found
 
 
+def filled_links(text: str, region: Region, clinic: Clinic | None = None) -> Markup:
+    """A bank text with its {placeholders} filled in and its phone numbers as links, in the
+    request's language (present.filled_links, made once): the templates' `fill_links`."""
+    return present.filled_links(text, region, clinic, current_language())
+
+
 def current_bank() -> Bank:
     """The bank with its text in the patient's language; rules and ids are the same in every language."""
     return questionnaire().banks[current_language()]

@@ -276,6 +276,13 @@ def phone_links(text: str, region: Region, clinic: Clinic | None = None) -> Mark
     return Markup(pattern.sub(lambda m: f'<a href="tel:{by_text[m.group(1)]}">{m.group(1)}</a>', escaped))
 
 
+@lru_cache(maxsize=1024)  # the bank's words and the app's own (never a patient's): a few hundred
+def filled_links(text: str, region: Region, clinic: Clinic | None, language: str) -> Markup:
+    """A bank text with its {placeholders} filled in and its phone numbers as tel: links, as a page
+    shows it, made once: `language` is the request's, which `fill` writes the region's words in."""
+    return phone_links(fill(text, region, clinic), region, clinic)
+
+
 @lru_cache(maxsize=64)  # a region and its clinics: a few patterns, and a page has a dozen texts
 def _phone_pattern(region: Region, clinic: Clinic | None) -> tuple[re.Pattern[str] | None, Mapping[str, str]]:
     """The pattern that finds the region's and the clinic's phone numbers in escaped text (None

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from flask import Flask
+
+from fbss_check import default_bank
+from fbss_check.clinics import Clinic
 from fbss_check.engine import Flag
 from fbss_check.model import Urgency
-from fbss_check.web.present import reasons_to_show
+from fbss_check.regions import region_for
+from fbss_check.web import context
+from fbss_check.web.present import fill, phone_links, reasons_to_show
 
 
 def _reason(flag_id: str, urgency: Urgency, *because: str) -> dict[str, Any]:
@@ -40,3 +47,29 @@ def test_the_clinician_sees_every_tier() -> None:
     emergency = _reason("cauda_equina", Urgency.EMERGENCY, "bladder_control_change")
     urgent = _reason("fever_after_surgery", Urgency.URGENT, "fever")
     assert reasons_to_show([emergency, urgent]) == ([emergency, urgent], [])
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("region_code", ["us", "uk", "eu"])
+def test_a_bank_text_filled_with_its_links_is_the_same_made_once_as_made_afresh(
+    app: Flask, language: str, region_code: str
+) -> None:
+    """The templates' fill_links keeps each bank text filled in, with its phone links, once a
+    language, region and clinic: the same words as fill and phone_links each time, in each language."""
+    region = region_for(region_code)
+    clinic = Clinic("north", "North Spine Centre", "01632 960100", "01632 960199", region)
+    bank = default_bank().in_language(language)
+    texts = [text for topic in bank.topics.values() for text in (topic.summary, topic.involves, topic.risks)]
+    texts += [tier.action for tier in bank.tiers.values()]
+    assert any("{" in text for text in texts)
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        for text in texts:
+            for where in (None, clinic):
+                made = phone_links(fill(text, region, where), region, where)
+                assert context.filled_links(text, region, where) == made
+                assert context.filled_links(text, region, where) == made  # and again, kept
+    with app.test_request_context("/", headers={"Accept-Language": "es" if language == "en" else "en"}):
+        other = [context.filled_links(text, region, clinic) for text in texts]
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        here = [context.filled_links(text, region, clinic) for text in texts]
+    assert other != here  # the region's words follow the language
