@@ -7,21 +7,22 @@ import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import segno
 import zxingcpp
-from flask_babel import format_date, format_decimal, format_time, get_timezone
+from babel import Locale
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone
 from markupsafe import Markup, escape
 from PIL import Image
 
 from fbss_check.clinics import Clinic
 from fbss_check.compare import Change, Comparison, ScoreChange
 from fbss_check.engine import Flag, Outcome, answers_meet, tried_topics
-from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Urgency
+from fbss_check.model import SCALE_KINDS, Answer, Bank, Kind, Question, Score, Urgency
 from fbss_check.path import PatientPath
 from fbss_check.regions import Region, dial
 
@@ -193,12 +194,10 @@ def answered_sections(path: PatientPath, only_answered: bool = False) -> list[An
 
 
 def _answered(question: Question, answer: Answer | None) -> AnsweredQuestion:
-    return AnsweredQuestion(
-        question,
-        _shown_answer(question, answer),
-        question.reports_something(answer),
-        _shown_answer(question, answer, short=True),
-    )
+    label = _shown_answer(question, answer)
+    has_short = any(choice.short for choice in question.choices)
+    short = _shown_answer(question, answer, short=True) if has_short else label
+    return AnsweredQuestion(question, label, question.reports_something(answer), short)
 
 
 def _shown_answer(question: Question, answer: Answer | None, short: bool = False) -> str:
@@ -241,15 +240,21 @@ def tier_text(bank: Bank, urgency: Urgency, region: Region, clinic: Clinic | Non
     return {"heading": text.heading, "action": fill(text.action, region, clinic)}
 
 
-def safety_net(
-    bank: Bank, answers: Mapping[str, Answer], region: Region, clinic: Clinic | None
-) -> list[dict[str, Any]]:
+class SafetyGroup(NamedTuple):
+    """The warning signs of one tier a result names, and what to do."""
+
+    urgency: Urgency
+    action: str  # with the numbers filled in
+    signs: list[str]
+
+
+def safety_net(bank: Bank, answers: Mapping[str, Answer], region: Region, clinic: Clinic | None) -> list[SafetyGroup]:
     """The warning signs every result names, grouped by what to do, with the numbers filled in;
     a sign tied to a region, a device or a medicine only where the answers allow it."""
     groups = []
     for group in bank.safety_net:
         signs = [sign.text for sign in group.signs if answers_meet(bank, sign.when, answers)]
-        groups.append({"urgency": group.urgency, "action": fill(group.action, region, clinic), "signs": signs})
+        groups.append(SafetyGroup(group.urgency, fill(group.action, region, clinic), signs))
     return groups
 
 
@@ -370,7 +375,21 @@ def reasons_to_show(
     return shown, also
 
 
-def score_lines(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
+class ScoreLine(NamedTuple):
+    """A score with a value, as the result shows it."""
+
+    score: Score
+    value: str  # a mean to one decimal, a sum as a whole number
+    top: int  # the most it can be
+    band: str  # what the value means, where the score has bands (else "")
+
+    @property
+    def words(self) -> str:
+        """The line as the clinician's summary writes it: "PEG pain score 4.3/10", then its band."""
+        return f"{self.score.label} {self.value}/{self.top}" + (f" ({self.band})" if self.band else "")
+
+
+def score_lines(bank: Bank, outcome: Outcome) -> list[ScoreLine]:
     """The scores that have a value, with what they mean."""
     lines = []
     for score in bank.scores.values():
@@ -380,7 +399,7 @@ def score_lines(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
         top = score.item_max * (1 if score.method == "mean" else len(score.items))
         # A mean as clinicians write it, to one decimal (6.7, not 6.67); a sum as a whole number.
         shown = format_decimal(value, format="0.0") if score.method == "mean" else str(value)
-        lines.append({"score": score, "value": shown, "top": top, "band": score.band(float(value))})
+        lines.append(ScoreLine(score, shown, top, score.band(float(value))))
     return lines
 
 
@@ -416,9 +435,17 @@ def decision_tier(bank: Bank, outcome: Outcome, region: Region, clinic: Clinic |
     return tier_text(bank, outcome.urgency, region, clinic), False
 
 
-def flag_names(bank: Bank, outcome: Outcome) -> list[dict[str, Any]]:
-    """Each flag's clinical short name and tier, for the clinician's one-line summary."""
-    return [{"urgency": flag.urgency, "short_name": bank.rules_by_id[flag.id].short_name} for flag in outcome.flags]
+class FlagNames(NamedTuple):
+    """The flags' clinical short names for the clinician's one-line summary, in the outcome's order."""
+
+    serious: list[str]  # the urgent and emergency flags
+    other: list[str]
+
+
+def flag_names(bank: Bank, outcome: Outcome) -> FlagNames:
+    """The flags' clinical short names, the urgent and emergency ones apart from the others."""
+    named = [(flag.urgency >= Urgency.URGENT, bank.rules_by_id[flag.id].short_name) for flag in outcome.flags]
+    return FlagNames([name for serious, name in named if serious], [name for serious, name in named if not serious])
 
 
 def result_context(
@@ -542,6 +569,10 @@ def comparison_context(bank: Bank, comparison: Comparison) -> dict[str, Any]:
 
 def made_at(moment: datetime) -> str:
     """When a summary was made, as a clinician writes it: the date, the time and the time zone
-    (FBSS_TIMEZONE), e.g. "December 2, 2026, 9:05 AM (Europe/London)"."""
-    zone = get_timezone()
-    return f"{format_date(moment, 'long')}, {format_time(moment, 'short')} ({getattr(zone, 'key', None) or zone})"
+    (FBSS_TIMEZONE), e.g. "December 2, 2026, 9:05 AM (Europe/London)"; written once a minute."""
+    return _made_at(moment.replace(second=0, microsecond=0), get_locale(), get_timezone())
+
+
+@lru_cache(maxsize=16)  # the clock's minute, the language and the zone: never anything a patient entered
+def _made_at(minute: datetime, locale: Locale | None, zone: tzinfo) -> str:
+    return f"{format_date(minute, 'long')}, {format_time(minute, 'short')} ({getattr(zone, 'key', None) or zone})"

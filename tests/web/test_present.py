@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
+from flask_babel import format_date, format_time
 
 from fbss_check import default_bank
 from fbss_check.clinics import Clinic
 from fbss_check.engine import Flag
 from fbss_check.model import Urgency
 from fbss_check.regions import region_for
-from fbss_check.web import context
-from fbss_check.web.present import fill, phone_links, reasons_to_show
+from fbss_check.web import context, create_app
+from fbss_check.web.present import fill, made_at, phone_links, reasons_to_show
 
 
 def _reason(flag_id: str, urgency: Urgency, *because: str) -> dict[str, Any]:
@@ -73,3 +75,20 @@ def test_a_bank_text_filled_with_its_links_is_the_same_made_once_as_made_afresh(
     with app.test_request_context("/", headers={"Accept-Language": language}):
         here = [context.filled_links(text, region, clinic) for text in texts]
     assert other != here  # the region's words follow the language
+
+
+def test_the_time_a_summary_was_made_is_written_to_the_minute_in_the_readers_language_and_zone() -> None:
+    """made_at keeps its words a minute: the same as Flask-Babel writes them, for each language and
+    time zone, and a new minute is new words."""
+    moment = datetime(2026, 12, 3, 9, 5, 59, 999, tzinfo=UTC)
+    seen = set()
+    for zone in ("UTC", "Europe/London", "America/Chicago"):
+        app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "BABEL_DEFAULT_TIMEZONE": zone})
+        for language in ("en", "es"):
+            with app.test_request_context("/", headers={"Accept-Language": language}):
+                for when in (moment, moment.replace(second=0, microsecond=0), moment + timedelta(seconds=1)):
+                    words = made_at(when)
+                    expected = f"{format_date(when, 'long')}, {format_time(when, 'short')} ({zone})"
+                    assert words == expected == made_at(when), (zone, language, when)
+                    seen.add(words)
+    assert len(seen) == 3 * 2 * 2  # each zone and language; 9:05 and 9:06
