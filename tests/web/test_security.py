@@ -269,3 +269,21 @@ def test_the_csrf_input_is_the_tag_wtforms_writes_with_the_forms_token(app: Flas
             assert csrf_input(ActionForm()) == ""  # no token field, no input
         finally:
             app.config["WTF_CSRF_ENABLED"] = True
+
+
+def test_the_session_is_signed_with_the_current_key_and_opens_with_a_fallback_one() -> None:
+    """The session's serializer is kept while the keys stay the same, and made again when they
+    change: a new key takes effect at once, and an old one listed in SECRET_KEY_FALLBACKS still opens."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "a" * 40})
+    patient = Patient(app.test_client())
+    patient.start()
+    assert patient.get("/questions/your_spine").status_code == 200
+    interface = app.session_interface
+    assert interface.get_signing_serializer(app) is interface.get_signing_serializer(app)
+
+    app.secret_key = "b" * 40  # the old key is forgotten: the patient's session no longer opens
+    assert patient.get("/questions/your_spine").status_code == 302
+    patient.start()
+    app.config["SECRET_KEY_FALLBACKS"] = ["b" * 40]
+    app.secret_key = "c" * 40  # rotated, the last key kept as a fallback: the session still opens
+    assert patient.get("/questions/your_spine").status_code == 200
