@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from jinja2 import Environment, nodes
 from werkzeug.test import TestResponse
 
-from fbss_check.web import catalog
+from fbss_check.web import catalog, templating
 from fbss_check.web.templating import GETTEXT_NAMES, fold_translations
 from tests.conftest import ROOT
-from tests.web.conftest import Patient, soup
+from tests.web.conftest import CALM_ANSWERS, Patient, soup
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.html"))
 
@@ -159,3 +159,18 @@ def test_pages_in_two_languages_from_one_app_never_mix_their_words(client: Flask
             assert [words for words in CHROME[language] if words not in text] == [], language
             assert [words for words in CHROME[other] if words not in CHROME[language] and words in text] == []
             assert soup(response).html["lang"] == language
+
+
+def test_every_page_sees_every_global_of_the_environment_and_its_languages_macros(patient: Patient) -> None:
+    """A page's globals are one dict, made when it is first loaded: none may be missing."""
+    patient.walk(CALM_ANSWERS)
+    for page in ("/check", "/result", "/summary", "/share", "/clinicians", "/topics/about_psps"):
+        assert patient.get(page).status_code == 200
+    environment = patient.client.application.jinja_env
+    assert isinstance(environment, templating.Environment)
+    loaded = [template for template in environment.cache.values() if template.name.split(":")[1][0] != "_"]
+    assert len(loaded) >= 6
+    for template in loaded:
+        language = template.name.split(":")[0]
+        wanted = {**environment.globals, **environment.macros(language)}
+        assert {name: template.globals.get(name) for name in wanted} == wanted, template.name
