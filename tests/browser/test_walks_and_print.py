@@ -188,3 +188,18 @@ def test_a_grayscale_print_still_shows_the_warning_by_text_and_border(printed: P
     middle = [image.getpixel((x, height // 2)) for x in range(2, 14)]  # the inside, left of the text
     assert min(edge) < 80, f"the border is not dark in grayscale: {edge}"
     assert max(middle) > 200, f"the banner's inside must stay light in grayscale: {middle}"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_the_print_button_shows_only_where_javascript_can_print(
+    browser: Browser, live_server: str, javascript: bool
+) -> None:
+    """Without JavaScript the summary says how to print from the browser's menu, and shows no
+    button that would do nothing (the stylesheet must not undo `hidden`)."""
+    context = new_context(browser, "phone", javascript=javascript)
+    page = context.new_page()
+    walk_with_mouse(page, live_server, CALM_ANSWERS)
+    page.goto(live_server + "/summary")
+    assert page.locator(".print-help").is_visible()
+    assert page.locator(".js-print").is_visible() is javascript
+    context.close()
