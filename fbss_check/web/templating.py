@@ -53,8 +53,8 @@ class Environment(flask_templating.Environment):
     ) -> Template:
         """A page's template in the request's language (outside a request, the default one); the
         templates a page extends, includes or imports in the page's (see join_path)."""
-        if parent is None:
-            name = self._in_language(name, _language())
+        if parent is None and isinstance(name, str):
+            name = kept_name(_language(), name)
         return super().get_template(name, parent, globals)
 
     def select_template(
@@ -66,17 +66,13 @@ class Environment(flask_templating.Environment):
         """The first of the templates that exists, as get_template finds each."""
         if parent is None:
             language = _language()
-            names = [self._in_language(name, language) for name in names]
+            names = [kept_name(language, name) if isinstance(name, str) else name for name in names]
         return super().select_template(names, parent, globals)
-
-    @staticmethod
-    def _in_language(name: str | Template, language: str) -> str | Template:
-        return language_name(language, name) if isinstance(name, str) and split_name(name) is None else name
 
     def join_path(self, template: str, parent: str) -> str:
         """A template named inside another is in the other's language."""
         found = split_name(parent)
-        return language_name(found[0], template) if found and split_name(template) is None else template
+        return kept_name(found[0], template) if found else template
 
     def share_macros(self, languages: tuple[str, ...]) -> None:
         """Make the shared macros of every language; last in the templates' set-up, as a macro
@@ -85,7 +81,7 @@ class Environment(flask_templating.Environment):
         for language in languages:
             shared = self.loader.shared.setdefault(language, {})
             for name in SHARED_MACROS:
-                module = self.get_template(language_name(language, name)).module
+                module = self.get_template(kept_name(language, name)).module
                 shared.update({key: value for key, value in vars(module).items() if isinstance(value, Macro)})
 
     def macros(self, language: str) -> Mapping[str, Macro]:
@@ -133,10 +129,8 @@ class LanguageLoader(BaseLoader):
         # in one dict, not Jinja's ChainMap: each render copies them, and copying a ChainMap of 40
         # names took about 25 µs. So a page sees the environment's globals as they were when it
         # was first loaded: create_app sets them all, before any page is (a test holds pages to them).
-        given: ChainMap[str, Any] = (
-            globals if isinstance(globals, ChainMap) else ChainMap(dict(globals or {}), environment.globals)
-        )
-        known = dict(ChainMap(given.maps[0], self.shared.setdefault(language, {}), *given.maps[1:]))
+        own = globals.maps[0] if isinstance(globals, ChainMap) else globals or {}  # Jinja's ChainMap(own, env's)
+        known = {**environment.globals, **self.shared.setdefault(language, {}), **own}
         return environment.template_class.from_code(environment, code, known, uptodate)
 
 
@@ -145,9 +139,9 @@ def _language() -> str:
     return current_language() if has_request_context() else DEFAULT_LANGUAGE
 
 
-def language_name(language: str, name: str) -> str:
-    """The name a template is kept under in a language."""
-    return f"{language}{SEPARATOR}{name}"
+def kept_name(language: str, name: str) -> str:
+    """The name a template is kept under in a language; a name already kept under one, as it is."""
+    return name if split_name(name) is not None else f"{language}{SEPARATOR}{name}"
 
 
 def split_name(name: str) -> tuple[str, str] | None:
