@@ -3,7 +3,7 @@ and progress as kept in the signed session cookie. The only reader of `app.exten
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -81,9 +81,10 @@ def current_bank() -> Bank:
     return questionnaire().banks[current_language()]
 
 
-def option_inputs(question: Question) -> tuple[present.OptionInput, ...]:
-    """A choice or scale question's inputs, in the patient's language (the field macro's)."""
-    return questionnaire().inputs(question, current_language())
+def option_inputs(question: Question, selected: Collection[str]) -> Markup:
+    """A choice or scale question's inputs as HTML, in the patient's language, the `selected`
+    values checked (the field macro's)."""
+    return present.shown_inputs(questionnaire().inputs(question, current_language()), selected)
 
 
 def current_clinic() -> Clinic | None:

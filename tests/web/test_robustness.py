@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 
 from fbss_check import default_bank
 from fbss_check.model import Kind
-from fbss_check.web import create_app, present, views
+from fbss_check.web import context, create_app, present, views
 from fbss_check.web.context import questionnaire
 from fbss_check.web.handoff import DICTIONARY_1, SALT
 from tests.strategies import answer_for
@@ -451,3 +451,27 @@ def test_each_answer_input_is_made_once_a_language_from_the_bank_chosen_or_not()
                     assert " checked" not in made_input.plain
                     assert made_input.checked.replace(" checked", "", 1) == made_input.plain
                 assert built.inputs(question, language) is made  # kept, not made again
+
+
+CHOICE_QUESTIONS = [q for q in BANK.questions.values() if q.kind is not Kind.WHOLE_NUMBER]
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data(), language=st.sampled_from(BANK.languages))
+def test_a_question_shows_checked_exactly_the_answers_chosen_and_every_other_input_plain(
+    data: st.DataObject, language: str
+) -> None:
+    """The field macro's inputs (context.option_inputs): every answer of the question once, in the
+    bank's order, in the page's language, checked where chosen; a value that is no answer checks nothing."""
+    question = data.draw(st.sampled_from(CHOICE_QUESTIONS))
+    values = [option.value for option in present.options(question)]
+    selected = data.draw(st.sets(st.sampled_from(values) | st.text(max_size=4)))
+    with APP.test_request_context("/", headers={"Accept-Language": language}):
+        html = context.option_inputs(question, selected)
+        made = questionnaire().inputs(question, language)
+    inputs = BeautifulSoup(html, "html.parser").find_all("input")
+    assert [element["value"] for element in inputs] == values
+    assert {element["value"] for element in inputs if element.has_attr("checked")} == selected & set(values)
+    assert html == "".join(
+        made_input.checked if made_input.value in selected else made_input.plain for made_input in made
+    )
