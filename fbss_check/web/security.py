@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import mimetypes
 import re
@@ -15,8 +16,9 @@ from urllib.parse import urlsplit
 
 import rcssmin
 from flask import Flask, Request, abort, current_app, g, request, url_for
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -99,15 +101,46 @@ def external_url(endpoint: str, **values: Any) -> str:
 MAX_SESSION_DEPTH = 6  # the app's own cookie nests 3 deep (session, answers, a list of codes)
 
 
-def _shallow(value: Any, depth: int = 0) -> bool:
-    """True when the value nests no deeper than the app's own session ever does."""
-    if depth > MAX_SESSION_DEPTH:
-        return False
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _shallow(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return all(_shallow(v, depth + 1) for v in value)
-    return True
+def _shallow(value: Any) -> bool:
+    """True when the value nests no deeper than the app's own session ever does: level by level,
+    as JSON leaves it (dicts, whose keys are text, and lists)."""
+    level = [value]
+    for _ in range(MAX_SESSION_DEPTH + 1):
+        deeper: list[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                deeper.extend(item.values())
+            elif isinstance(item, list):
+                deeper.extend(item)
+        if not deeper:
+            return True
+        level = deeper
+    return False
+
+
+def _as_written(data: Any) -> bool:
+    """Whether a signed cookie holds a session as this app writes one: a dict no deeper than
+    MAX_SESSION_DEPTH, its text keys text, the CSRF token ASCII as Flask-WTF makes it (its check
+    compares the token with hmac.compare_digest, which refuses other text)."""
+    return (
+        isinstance(data, dict)
+        and _shallow(data)
+        and all(isinstance(data.get(key, ""), str) for key in SESSION_KEYS_OF_TEXT)
+        and data.get("csrf_token", "").isascii()
+    )
+
+
+class SessionJSON(TaggedJSONSerializer):
+    """The session cookie's JSON, written and read by the json module alone. The app keeps only
+    text, numbers, true and false, lists and dicts in its session, which Flask's tagged JSON writes
+    as plain JSON, byte for byte: it walks every value in Python, both ways, for types the app
+    never stores (about 10 µs to read a patient's cookie and 35 µs to write it)."""
+
+    def dumps(self, value: Any) -> str:
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+    def loads(self, value: str) -> Any:
+        return json.loads(value)
 
 
 # An unchanged session is signed again (its two hours started afresh) only once it is this old:
@@ -120,6 +153,8 @@ class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is marked Secure whenever the request came over HTTPS, any cookie that
     cannot be read as this app writes it (even one signed with the key) is no session, and an
     unchanged session is signed again only when SESSION_RESIGN_AFTER has passed."""
+
+    serializer = SessionJSON()
 
     def __init__(self) -> None:
         self._signing: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
@@ -145,11 +180,11 @@ class SessionInterface(SecureCookieSessionInterface):
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
-            opened = self.session_class(data)
-        except (BadSignature, RecursionError, TypeError, ValueError, AttributeError, KeyError):
+        except BadData:  # a bad signature, or a payload that is not JSON (BadPayload)
             return self.session_class()
-        if not _shallow(dict(opened)) or any(not isinstance(opened.get(key, ""), str) for key in SESSION_KEYS_OF_TEXT):
+        if not _as_written(data):
             return self.session_class()
+        opened = self.session_class(data)
         opened.signed_at = signed_at.timestamp()  # type: ignore[attr-defined]
         return opened
 

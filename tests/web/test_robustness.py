@@ -22,6 +22,7 @@ from fbss_check.model import Kind
 from fbss_check.web import context, create_app, present, views
 from fbss_check.web.context import questionnaire
 from fbss_check.web.handoff import DICTIONARY_1, SALT
+from fbss_check.web.security import MAX_SESSION_DEPTH
 from tests.strategies import answer_for
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 
@@ -263,7 +264,10 @@ def signed_cookie(value: Any) -> str:
         serializer=RawJSON,
         signer_kwargs={"key_derivation": interface.key_derivation, "digest_method": interface.digest_method},  # type: ignore[attr-defined]
     )
-    return str(serializer.dumps(to_json(value)))
+    signed = serializer.dumps(to_json(value))
+    cookie = signed.decode() if isinstance(signed, bytes) else signed
+    serializer.make_signer(interface.salt).unsign(cookie)  # type: ignore[attr-defined]  # signed with the app's key: a real cookie
+    return cookie
 
 
 def every_route_is_friendly(cookie: str) -> None:
@@ -314,6 +318,17 @@ JSON_VALUES = st.recursive(
     JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
 )
 SESSION_KEYS = st.sampled_from(["started", "answers", "done", "warned", "csrf_token", "clinic", "language", "x"])
+
+
+def test_a_signed_session_nested_deeper_than_the_apps_own_is_no_session() -> None:
+    """The app's own session nests 3 deep: one with a value past MAX_SESSION_DEPTH (6 levels
+    below the session itself) is not opened at all; one level less still opens."""
+    client = APP.test_client()
+    opened = {"started": True, "done": []}
+    client.set_cookie("session", signed_cookie({**opened, "extra": nested(MAX_SESSION_DEPTH - 1, as_list=True)}))
+    assert client.get("/questions/your_spine").status_code == 200
+    client.set_cookie("session", signed_cookie({**opened, "extra": nested(MAX_SESSION_DEPTH, as_list=True)}))
+    assert client.get("/questions/your_spine").headers["Location"] == "/session-expired"
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40, deadline=None)

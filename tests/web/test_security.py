@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import string
 import subprocess
 import sys
 import time
@@ -12,11 +13,14 @@ from unittest import mock
 
 import pytest
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface, session_json_serializer
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fbss_check.web import create_app
 from fbss_check.web.forms import ActionForm, csrf_input
-from fbss_check.web.security import ConfigError
+from fbss_check.web.security import ConfigError, SessionJSON
 from tests.conftest import ROOT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 
@@ -287,3 +291,44 @@ def test_the_session_is_signed_with_the_current_key_and_opens_with_a_fallback_on
     app.config["SECRET_KEY_FALLBACKS"] = ["b" * 40]
     app.secret_key = "c" * 40  # rotated, the last key kept as a fallback: the session still opens
     assert patient.get("/questions/your_spine").status_code == 200
+
+
+SESSION_TEXT = st.text(alphabet=string.ascii_letters + string.digits + "_-", max_size=12)
+SESSION_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12))
+SESSION_VALUES = st.recursive(
+    SESSION_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(SESSION_TEXT, inner, max_size=4)
+)
+
+
+FLASK = Flask(__name__)
+
+
+@given(value=st.dictionaries(SESSION_TEXT, SESSION_VALUES, max_size=8))
+def test_the_session_is_written_and_read_as_flask_writes_and_reads_it(value: dict[str, Any]) -> None:
+    """What the app keeps in its session (text, numbers, true and false, lists, dicts) is written
+    byte for byte as Flask's tagged JSON writes it, and read back the same: a cookie from before
+    still opens, and one written now opens under Flask's own serializer."""
+    written = SessionJSON().dumps(value)
+    with FLASK.app_context():  # Flask's JSON as a request uses it (sorted keys)
+        assert written == session_json_serializer.dumps(value)
+        assert SessionJSON().loads(written) == session_json_serializer.loads(written) == value
+
+
+def test_a_walked_patients_session_opens_as_flask_signed_it() -> None:
+    """A walked patient's cookie, signed again by Flask's own session interface (as before
+    SessionJSON), opens with every answer: "check your answers" is the same page."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "d" * 40})
+    patient = Patient(app.test_client())
+    patient.walk(CALM_ANSWERS)
+    cookie = patient.client.get_cookie("session")
+    assert cookie is not None
+    with app.test_request_context("/"):
+        data = app.session_interface.get_signing_serializer(app).loads(cookie.value)  # type: ignore[attr-defined]
+        stock = SecureCookieSessionInterface().get_signing_serializer(app)
+        assert stock is not None
+        assert stock.loads(cookie.value) == data  # Flask reads what the app wrote
+        before = stock.dumps(data)  # as Flask would have written it
+    page = patient.get("/check").get_data(as_text=True)
+    patient.client.set_cookie("session", before)
+    assert patient.get("/check").get_data(as_text=True) == page
+    assert data["answers"]["surgery_region"] == CALM_ANSWERS["surgery_region"]
