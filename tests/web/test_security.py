@@ -17,10 +17,11 @@ from flask.sessions import SecureCookieSessionInterface, session_json_serializer
 from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
+from werkzeug.wrappers import Response
 
 from fbss_check.web import create_app
 from fbss_check.web.forms import ActionForm, csrf_input
-from fbss_check.web.security import ConfigError, SessionJSON
+from fbss_check.web.security import HSTS, SECURITY_HEADERS, ConfigError, SessionJSON, add_security_headers
 from tests.conftest import ROOT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 
@@ -44,6 +45,18 @@ def test_every_response_carries_the_security_headers(walked: Patient, url: str) 
     assert "camera=()" in headers["Permissions-Policy"]
     assert headers["Cache-Control"] == "no-store"
     assert "Strict-Transport-Security" not in headers  # plain HTTP here
+    for name, value in SECURITY_HEADERS:
+        assert headers.getlist(name) == [value]
+
+
+def test_a_security_header_a_view_set_itself_is_kept_and_not_sent_twice(app: Flask) -> None:
+    with app.test_request_context("/", base_url="https://fbss.example"):
+        response = add_security_headers(Response("x", headers={"x-frame-options": "SAMEORIGIN"}))
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Strict-Transport-Security") == [HSTS[1]]
+    for name, value in SECURITY_HEADERS:
+        if name != "X-Frame-Options":
+            assert response.headers.getlist(name) == [value]
 
 
 def test_behind_https_the_cookie_is_secure_and_hsts_is_sent(client: FlaskClient) -> None:
