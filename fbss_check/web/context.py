@@ -141,6 +141,7 @@ STATIC_ARGUMENTS = {
     "questionnaire.topic": "topic_id",
     "questionnaire.warn": "next",  # a section id or "check": the view keeps no other
     "clinicians.poster": "slug",
+    "language.choose": "code",  # one of the bank's languages (language.switch_links)
     "asset": "filename",
 }
 KEPT_URLS_MAX = 1000

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.dates import format_date
 from flask import Blueprint, Flask, g, redirect, request, session, url_for
@@ -14,7 +15,7 @@ from werkzeug.wrappers import Response
 from fbss_check.model import DEFAULT_LANGUAGE, LANGUAGES, Bank
 
 from .catalog import gettext, translations
-from .context import current_language, questionnaire
+from .context import current_language, page_url, questionnaire
 
 bp = Blueprint("language", __name__)
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -100,11 +101,18 @@ def _long_date(day: date, language: str) -> str:
     return format_date(day, "long", locale=language)
 
 
+# Werkzeug's safe characters in a query (https://url.spec.whatwg.org/#percent-encoded-bytes), as url_for uses them.
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
 def switch_links() -> list[dict[str, str]]:
-    """Links to every other language, back to this same page (a GET, so it works without JavaScript)."""
+    """Links to every other language, back to this same page (a GET, so it works without JavaScript).
+    Each link's path is built once (`page_url`); the page to go back to is added afresh, as
+    url_for adds it (it may hold a share code, which is never kept)."""
     here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    back = "?" + urlencode({"next": here}, safe=QUERY_SAFE)
     return [
-        {"code": code, "name": autonym(code), "href": url_for("language.choose", code=code, next=here)}
+        {"code": code, "name": autonym(code), "href": page_url("language.choose", code=code) + back}
         for code in languages()
         if code != current_language()
     ]

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask, request, url_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fbss_check.progress import CHECK
 from fbss_check.web import context, create_app
+from fbss_check.web.language import switch_links
 from tests.conftest import ROOT
 from tests.web.conftest import MOST_TOPICS, Patient, soup
 
@@ -29,6 +32,7 @@ def every_static_link(app: Flask) -> list[tuple[str, dict[str, str]]]:
     links += [("questionnaire.warn", {"next": target}) for target in (CHECK, built.bank.sections[0].id)]
     links += [("questionnaire.topic", {"topic_id": topic}) for topic in built.bank.topics]
     links += [("clinicians.poster", {"slug": slug}) for slug in built.clinics]
+    links += [("language.choose", {"code": code}) for code in built.bank.languages]
     return [*links, ("asset", {"filename": "style.css"})]
 
 
@@ -83,3 +87,26 @@ def test_the_kept_links_stop_growing_at_their_limit(clinic_app: Flask, monkeypat
         for endpoint, values in links:
             assert context.page_url(endpoint, **values) == url_for(endpoint, **values)
     assert len(context_urls(clinic_app)) == 3
+
+
+PATH_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+PATH_PART = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="/?#%"), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    path=st.lists(PATH_PART, min_size=1, max_size=3).map(lambda parts: "/" + "/".join(parts)),
+    query=st.none() | st.dictionaries(PATH_TEXT, PATH_TEXT, max_size=3),
+    script_root=st.sampled_from(["", "/self-check"]),
+)
+def test_a_language_link_is_the_link_url_for_builds_back_to_any_page(
+    app: Flask, path: str, query: dict[str, str] | None, script_root: str
+) -> None:
+    """The language switch's links (language.switch_links: the path kept, the page to go back to
+    added afresh) are url_for's, for any page and query, odd characters and share codes included."""
+    with app.test_request_context(path, query_string=query, base_url=f"http://localhost{script_root}/"):
+        here = request.full_path.rstrip("?")
+        expected = [url_for("language.choose", code=code, next=here) for code in ("es",)]
+        assert [link["href"] for link in switch_links()] == expected
