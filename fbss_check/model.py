@@ -371,7 +371,14 @@ class Bank:
 
     def section_questions(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in bank order."""
-        return tuple(self.questions[q] for q in self.sections_by_id[section_id].question_ids)
+        return self._section_questions[section_id]
+
+    @functools.cached_property
+    def _section_questions(self) -> Mapping[str, tuple[Question, ...]]:
+        # Worked out once: every request walks every section (path.patient_path).
+        return MappingProxyType(
+            {section.id: tuple(self.questions[q] for q in section.question_ids) for section in self.sections}
+        )
 
     def topic_order(self, topic_id: str) -> int:
         return self._topic_positions[topic_id]

@@ -89,7 +89,7 @@ def patient_path(bank: Bank, answers: Mapping[str, Answer]) -> PatientPath:
     for section in bank.sections:
         questions = []
         for question in bank.section_questions(section.id):
-            if is_visible(question, kept, bank):
+            if question.show_if is None or is_visible(question, kept, bank):
                 questions.append(question)
             else:
                 kept.pop(question.id, None)
