@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -131,8 +132,18 @@ FIELD_FACTORIES: dict[Kind, Callable[[Question], Field]] = {
 }
 
 
-class ActionForm(FlaskForm):
-    """A form with only its CSRF token: start, delete."""
+class Form(FlaskForm):
+    """Every form of the app. Its CSRF token is checked once for every POST, by CSRFProtect before
+    any view runs (a refused token is the friendly 400 page); a form's own token field would sign
+    a new token and check the same one again, about 70 µs a question page sent. Pages write the
+    token with `csrf_input`."""
+
+    class Meta:
+        csrf = False
+
+
+class ActionForm(Form):
+    """A form with nothing to fill in: start, delete (CSRFProtect checks its token)."""
 
 
 def build_forms(bank: Bank) -> dict[str, type[FlaskForm]]:
@@ -140,7 +151,7 @@ def build_forms(bank: Bank) -> dict[str, type[FlaskForm]]:
     forms: dict[str, type[FlaskForm]] = {}
     for section in bank.sections:
 
-        class SectionForm(FlaskForm):
+        class SectionForm(Form):
             pass
 
         for question in bank.section_questions(section.id):
@@ -152,19 +163,13 @@ def build_forms(bank: Bank) -> dict[str, type[FlaskForm]]:
     return forms
 
 
-def csrf_input(form: FlaskForm | None) -> Markup:
-    """A form's CSRF token as its hidden input, the same tag WTForms writes (its widget takes about
-    four times as long, and every page with a form has one or two): Flask-WTF's own way for a
-    hand-written form (`<input type="hidden" name="csrf_token" ...>`), with the form's token, or
-    with the request's (`generate_csrf`) for a page that shows stored answers without a form."""
-    if form is None:
-        token = generate_csrf()
-    else:
-        field = getattr(form, "csrf_token", None)  # none when WTF_CSRF_ENABLED is off: no input, as WTForms
-        if field is None:
-            return Markup("")
-        token = field.current_token
-    return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(token)
+def csrf_input() -> Markup:
+    """The request's CSRF token (`generate_csrf`, made once a request) as the hidden input WTForms
+    writes for a form's token field (its widget takes about four times as long); none when
+    WTF_CSRF_ENABLED is off, as WTForms writes none."""
+    if not current_app.config["WTF_CSRF_ENABLED"]:
+        return Markup("")
+    return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
 
 
 VISIT_QUESTION_MAX = 300  # characters: a question or two, small enough for the cookie and the share code
@@ -177,7 +182,7 @@ def clean_visit_question(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in lines if line)[:VISIT_QUESTION_MAX]
 
 
-class VisitQuestionForm(FlaskForm):
+class VisitQuestionForm(Form):
     """An optional question the patient wants to ask at their visit, printed on the summary."""
 
     visit_question = TextAreaField(
@@ -192,14 +197,14 @@ class VisitQuestionForm(FlaskForm):
     )
 
 
-class CompareForm(FlaskForm):
+class CompareForm(Form):
     """An earlier check to compare with: its share link or code pasted, or a photo of its QR code."""
 
     earlier = TextAreaField(_l("Paste the link or code from your earlier check"), validators=[Optional()])
     photo = FileField(_l("Or choose a photo of the QR code on your earlier printout"), validators=[Optional()])
 
 
-class ClinicianCompareForm(FlaskForm):
+class ClinicianCompareForm(Form):
     """Two share links or codes, to open side by side."""
 
     earlier = TextAreaField(_l("Earlier check: its link or code"), validators=[Optional()])

@@ -143,7 +143,7 @@ def _form_for(section: Section, questions: tuple[Question, ...], state: Progress
     stored = {question.id: _form_value(state.answers.get(question.id)) for question in questions}
     form = questionnaire().forms[current_language()][section.id](data=stored)
     shown = {question.id for question in questions}
-    for question_id in [field.name for field in form if field.name != "csrf_token"]:
+    for question_id in [field.name for field in form]:
         if question_id not in shown:
             del form[question_id]
     return form

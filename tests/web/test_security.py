@@ -12,9 +12,10 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.sessions import SecureCookieSessionInterface, session_json_serializer
 from flask.testing import FlaskClient
+from flask_wtf import FlaskForm
 from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.wrappers import Response
@@ -275,17 +276,48 @@ def test_a_stale_csrf_token_shows_a_friendly_page_and_keeps_answers(walked: Pati
     assert fever is not None
 
 
-def test_the_csrf_input_is_the_tag_wtforms_writes_with_the_forms_token(app: Flask) -> None:
+def test_the_csrf_input_is_the_tag_wtforms_writes_for_a_forms_token(app: Flask) -> None:
+    class StockForm(FlaskForm):  # Flask-WTF's own form, with its token field
+        pass
+
     with app.test_request_context("/"):
-        form = ActionForm()
-        assert str(csrf_input(form)) == str(form.csrf_token)  # WTForms' own widget, for the same form
-        assert f'value="{form.csrf_token.current_token}"' in csrf_input(form)
-        assert csrf_input(None) == csrf_input(form)  # a page without a form: the request's own token
+        stock = StockForm()
+        assert str(csrf_input()) == str(stock.csrf_token)  # WTForms' own widget, the same token
+        assert "csrf_token" not in ActionForm()._fields  # the app's forms leave the check to CSRFProtect
         app.config["WTF_CSRF_ENABLED"] = False
         try:
-            assert csrf_input(ActionForm()) == ""  # no token field, no input
+            assert csrf_input() == ""  # no check, no input
         finally:
             app.config["WTF_CSRF_ENABLED"] = True
+
+
+def _post_urls(app: Flask) -> list[str]:
+    """Every address the app takes a POST at, with a real section for a question page."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "POST" in (rule.methods or ()):
+            with app.test_request_context("/"):
+                urls.append(url_for(rule.endpoint, **dict.fromkeys(rule.arguments, "your_spine")))
+    return urls
+
+
+def test_every_post_is_refused_without_the_pages_token_and_taken_with_it(app: Flask) -> None:
+    """The app's forms have no token field of their own: CSRFProtect checks every POST, before
+    any view. Without the token, or with a wrong one, each is the friendly "page had expired" page
+    and changes nothing; with the page's token, none is refused for it."""
+    urls = _post_urls(app)
+    assert len(urls) == 7
+    patient = Patient(app.test_client())
+    patient.start()
+    for url in urls:
+        for data in ({}, {"csrf_token": "not-the-token"}, {"csrf_token": patient.token + "x"}):
+            response = patient.client.post(url, data=data)
+            assert response.status_code == 400, (url, data)
+            assert "This page had expired" in response.get_data(as_text=True), url
+        assert patient.get("/questions/your_spine").status_code == 200  # the patient's session is as it was
+        taken = patient.client.post(url, data={"csrf_token": patient.token})
+        assert "This page had expired" not in taken.get_data(as_text=True), url
+        patient.start()
 
 
 def test_the_session_is_signed_with_the_current_key_and_opens_with_a_fallback_one() -> None:
