@@ -9,6 +9,7 @@ bytes of each page. Every load run is bounded in time; nothing leaves this machi
 
     .venv/bin/python benchmarks/run.py [--seconds 20] [--users 20]
     .venv/bin/python benchmarks/run.py --interleave 5 --seconds 8   (the ratios alone, round after round)
+    .venv/bin/python benchmarks/run.py --interleave 6 --seconds 5 --before /tmp/before   (and an older app's)
 """
 
 from __future__ import annotations
@@ -81,7 +82,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_gunicorn(target: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(target: str, port: int, workers: int, root: Path = ROOT) -> subprocess.Popen[bytes]:
+    """`target` under gunicorn with the settings of `root` (a checkout), its code imported from there:
+    gunicorn puts its working folder first on sys.path before it reads gunicorn.conf.py, which
+    imports the package."""
     env = {
         **os.environ,
         "SECRET_KEY": secrets.token_hex(32),
@@ -93,15 +97,16 @@ def start_gunicorn(target: str, port: int, workers: int) -> subprocess.Popen[byt
             str(BIN / "gunicorn"),
             target,
             "-c",
-            str(ROOT / "gunicorn.conf.py"),
+            str(root / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
             "--chdir",
-            str(ROOT),
+            str(root),
         ],
         env=env,
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -128,13 +133,17 @@ Servers = tuple[dict[str, int], dict[str, subprocess.Popen[bytes]]]  # ports and
 
 
 @contextmanager
-def serving(names: tuple[str, ...], workers: int) -> Iterator[Servers]:
-    """Each named server (TARGETS) under gunicorn on a free port, stopped afterwards: the ports and processes."""
-    ports = {name: free_port() for name in names}
+def serving(names: tuple[str, ...], workers: int, before: Path | None = None) -> Iterator[Servers]:
+    """Each named server (TARGETS) under gunicorn on a free port, stopped afterwards: the ports and
+    processes. With `before` (another checkout), its app too, as "before"."""
+    ports = {name: free_port() for name in (*names, *(("before",) if before else ()))}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for name, port in ports.items():
-            processes[name] = start_gunicorn(TARGETS[name], port, workers)
+            if name == "before" and before is not None:
+                processes[name] = start_gunicorn(TARGETS["app"], port, workers, before)
+            else:
+                processes[name] = start_gunicorn(TARGETS[name], port, workers)
         yield ports, processes
     finally:
         for process in processes.values():
@@ -275,24 +284,38 @@ def ratios(results: dict[str, object]) -> dict[str, float]:
 def interleaved(ports: dict[str, int], users: int, seconds: int, rounds: int) -> dict[str, object]:
     """The fair baseline and each measure of the app in turn, round after round: each measure's
     ratio is taken against the mean of the baseline runs just before and just after it (the
-    machine's speed drifts from minute to minute), and the median of the rounds is reported."""
+    machine's speed drifts from minute to minute), and the median of the rounds is reported.
+
+    With a "before" app served too (`--before`), each measure is run on both apps back to back,
+    in turns (after first in one round, before first in the next), and the median of the rounds'
+    after/before ratios is reported as well: the two apps share each minute's speed."""
     measures = {"flow": ("PatientUser", "Aggregated")} | {name: (user, "page") for name, user in PAGES.items()}
+    apps = ("app", "before") if "before" in ports else ("app",)
     baselines = [run_locust("BaselineUser", ports["baseline"], users, seconds)["rps"]]
-    rps: dict[str, list[float]] = {name: [] for name in measures}
-    for _ in range(rounds):
+    rps: dict[str, dict[str, list[float]]] = {app: {name: [] for name in measures} for app in apps}
+    for turn in range(rounds):
         for name, (user_class, row) in measures.items():
-            rps[name].append(run_locust(user_class, ports["app"], users, seconds, row=row)["rps"])
+            for app in apps if turn % 2 == 0 else apps[::-1]:
+                rps[app][name].append(run_locust(user_class, ports[app], users, seconds, row=row)["rps"])
         baselines.append(run_locust("BaselineUser", ports["baseline"], users, seconds)["rps"])
-    ratios = {
-        name: [value / statistics.mean(baselines[turn : turn + 2]) for turn, value in enumerate(values)]
-        for name, values in rps.items()
-    }
-    return {
-        "baseline_rps": baselines,
-        "rps": rps,
-        "ratios": ratios,
-        "median ratio / baseline": {name: statistics.median(values) for name, values in ratios.items()},
-    }
+    found: dict[str, object] = {"baseline_rps": baselines}
+    for app in apps:
+        ratios = {
+            name: [value / statistics.mean(baselines[turn : turn + 2]) for turn, value in enumerate(values)]
+            for name, values in rps[app].items()
+        }
+        prefix = "" if app == "app" else "before: "
+        found |= {
+            f"{prefix}rps": rps[app],
+            f"{prefix}ratios": ratios,
+            f"{prefix}median ratio / baseline": {name: statistics.median(values) for name, values in ratios.items()},
+        }
+    if "before" in ports:
+        found["median after / before, round by round"] = {
+            name: statistics.median(a / b for a, b in zip(rps["app"][name], rps["before"][name], strict=True))
+            for name in measures
+        }
+    return found
 
 
 def main() -> None:
@@ -307,9 +330,16 @@ def main() -> None:
         metavar="ROUNDS",
         help="only the ratios to the fair baseline: the baseline and each measure in turn, ROUNDS times",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHECKOUT",
+        help="with --interleave: also serve the app of another checkout (a git worktree with its catalogs"
+        " compiled) and run each measure on both in the same round",
+    )
     args = parser.parse_args()
     if args.interleave:
-        with serving(("app", "baseline"), args.workers) as (ports, _processes):
+        with serving(("app", "baseline"), args.workers, args.before) as (ports, _processes):
             report(interleaved(ports, args.users, args.seconds, args.interleave), args.json)
         return
 
