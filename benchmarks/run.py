@@ -282,37 +282,38 @@ def ratios(results: dict[str, object]) -> dict[str, float]:
 
 
 def interleaved(ports: dict[str, int], users: int, seconds: int, rounds: int) -> dict[str, object]:
-    """The fair baseline and each measure of the app in turn, round after round: each measure's
-    ratio is taken against the mean of the baseline runs just before and just after it (the
-    machine's speed drifts from minute to minute), and the median of the rounds is reported.
+    """The fair baseline and each measure of the app in turn, round after round, a baseline run
+    between every two measure runs: each measure's ratio is taken against the mean of the baseline
+    runs just before and just after it (the machine's speed drifts from one minute to the next,
+    and on a shared machine from one run to the next), and the median of the rounds is reported.
 
-    With a "before" app served too (`--before`), each measure is run on both apps back to back,
-    in turns (after first in one round, before first in the next), and the median of the rounds'
-    after/before ratios is reported as well: the two apps share each minute's speed."""
+    With a "before" app served too (`--before`), each measure is run on both apps in turns (after
+    first in one round, before first in the next), and the median of the rounds' after/before
+    ratios is reported as well."""
     measures = {"flow": ("PatientUser", "Aggregated")} | {name: (user, "page") for name, user in PAGES.items()}
     apps = ("app", "before") if "before" in ports else ("app",)
     baselines = [run_locust("BaselineUser", ports["baseline"], users, seconds)["rps"]]
-    rps: dict[str, dict[str, list[float]]] = {app: {name: [] for name in measures} for app in apps}
+    runs: dict[str, dict[str, list[tuple[float, float]]]] = {app: {name: [] for name in measures} for app in apps}
     for turn in range(rounds):
         for name, (user_class, row) in measures.items():
             for app in apps if turn % 2 == 0 else apps[::-1]:
-                rps[app][name].append(run_locust(user_class, ports[app], users, seconds, row=row)["rps"])
-        baselines.append(run_locust("BaselineUser", ports["baseline"], users, seconds)["rps"])
+                rps = run_locust(user_class, ports[app], users, seconds, row=row)["rps"]
+                baselines.append(run_locust("BaselineUser", ports["baseline"], users, seconds)["rps"])
+                runs[app][name].append((rps, statistics.mean(baselines[-2:])))
     found: dict[str, object] = {"baseline_rps": baselines}
     for app in apps:
-        ratios = {
-            name: [value / statistics.mean(baselines[turn : turn + 2]) for turn, value in enumerate(values)]
-            for name, values in rps[app].items()
-        }
+        ratios = {name: [rps / baseline for rps, baseline in values] for name, values in runs[app].items()}
         prefix = "" if app == "app" else "before: "
         found |= {
-            f"{prefix}rps": rps[app],
+            f"{prefix}rps": {name: [rps for rps, _ in values] for name, values in runs[app].items()},
             f"{prefix}ratios": ratios,
             f"{prefix}median ratio / baseline": {name: statistics.median(values) for name, values in ratios.items()},
         }
     if "before" in ports:
         found["median after / before, round by round"] = {
-            name: statistics.median(a / b for a, b in zip(rps["app"][name], rps["before"][name], strict=True))
+            name: statistics.median(
+                a / b for (a, _), (b, _) in zip(runs["app"][name], runs["before"][name], strict=True)
+            )
             for name in measures
         }
     return found
