@@ -121,6 +121,17 @@ def evaluate_answers(bank: Bank, answers: Mapping[str, Answer]) -> Outcome:
     return evaluate_kept(bank, visible_answers(bank, answers))
 
 
+def serious_urgency(bank: Bank, kept: Mapping[str, Answer]) -> Urgency | None:
+    """The tier of `evaluate_kept(bank, kept)` when it is urgent or emergency, else None, from the
+    urgent and emergency rules alone, the emergencies first: what a question page shows the
+    patient already warned ("Your answers show a warning sign..."), without the rest of the decision."""
+    ranges = score_ranges(bank, kept)
+    for rule in bank.serious_rules:
+        if holds(rule.when, kept, ranges, bank.scores)[0]:
+            return rule.urgency  # the first that holds is the highest: emergencies come first
+    return None
+
+
 def evaluate_kept(bank: Bank, kept: Mapping[str, Answer]) -> Outcome:
     """`evaluate_answers` of answers already on the patient's visible path (as `visible_answers`
     or `path.patient_path` leave them): an answer on an abandoned branch would count here."""

@@ -369,6 +369,14 @@ class Bank:
         """Each rule by its id, in bank order."""
         return {rule.id: rule for rule in self.rules}
 
+    @functools.cached_property
+    def serious_rules(self) -> tuple[Rule, ...]:
+        """The rules that raise an urgent or emergency flag: the emergencies first, then the
+        urgent ones, each in bank order."""
+        return tuple(
+            rule for tier in (Urgency.EMERGENCY, Urgency.URGENT) for rule in self.rules if rule.urgency is tier
+        )
+
     def section_questions(self, section_id: str) -> tuple[Question, ...]:
         """The questions of one section, in bank order."""
         return self._section_questions[section_id]

@@ -10,8 +10,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from .engine import Outcome, evaluate_kept, is_visible
-from .model import Answer, Bank, Question
+from .engine import Outcome, evaluate_kept, is_visible, serious_urgency
+from .model import Answer, Bank, Question, Urgency
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,11 @@ class PatientPath:
     def outcome(self) -> Outcome:
         """The decision on these answers (`evaluate_answers`, without filtering them again)."""
         return evaluate_kept(self.bank, self.answers)
+
+    @cached_property
+    def serious_urgency(self) -> Urgency | None:
+        """The decision's tier when it is urgent or emergency, else None (`engine.serious_urgency`)."""
+        return serious_urgency(self.bank, self.answers)
 
     @property
     def sections(self) -> tuple[str, ...]:

@@ -8,8 +8,16 @@ from hypothesis import strategies as st
 from fbss_check import Flag, Urgency, default_bank, evaluate
 from fbss_check.answers import to_json
 from fbss_check.conditions import questions_in
-from fbss_check.engine import answers_meet, evaluate_answers, is_visible, visible_answers
+from fbss_check.engine import (
+    answers_meet,
+    evaluate_answers,
+    evaluate_kept,
+    is_visible,
+    serious_urgency,
+    visible_answers,
+)
 from fbss_check.model import NO, UNSURE, YES, YES_NO_KINDS, Answer, Kind, Question
+from fbss_check.path import patient_path
 from tests.conftest import EMERGENCY_SIGNS
 from tests.strategies import answer_for, answers
 
@@ -77,6 +85,22 @@ def test_not_sure_on_a_red_flag_is_at_least_urgent(
     answers: dict[str, Answer], sign: tuple[str, Answer], data: st.DataObject
 ) -> None:
     assert _tier_with_gates_open(answers, sign, data) >= Urgency.URGENT
+
+
+@given(ANSWERS, st.lists(st.sampled_from(EMERGENCY_SIGNS + NOT_SURE_ON_RED_FLAGS), max_size=3), st.data())
+def test_the_urgent_and_emergency_rules_alone_give_the_decisions_tier_when_it_is_either(
+    answers: dict[str, Answer], signs: list[tuple[str, Answer]], data: st.DataObject
+) -> None:
+    """A question page shows "Your answers show a warning sign" from `serious_urgency`, the urgent
+    and emergency rules alone, emergencies first: the whole decision's tier when it is urgent or
+    emergency, else none; with signs of both tiers at once, the emergency."""
+    given = dict(answers)
+    for question_id, answer in signs:
+        given = {**_gates_left_open(given, question_id, data), question_id: answer}
+    kept = visible_answers(BANK, given)
+    tier = evaluate_kept(BANK, kept).urgency
+    assert serious_urgency(BANK, kept) == (tier if tier >= Urgency.URGENT else None)
+    assert patient_path(BANK, given).serious_urgency == serious_urgency(BANK, kept)
 
 
 @given(ANSWERS, st.sampled_from(MULTIPLE), st.data())

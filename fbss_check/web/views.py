@@ -98,7 +98,6 @@ def ask(section_id: str) -> Response | str:
             save_progress(saved)
             return redirect(url_for("questionnaire.warn", next=section_id))
     previous = path.neighbour(section_id, -1)
-    outcome = path.outcome
     errors = _errors(form, questions) if form is not None else []
     return render_template(
         "question.html",
@@ -108,7 +107,7 @@ def ask(section_id: str) -> Response | str:
         errors=errors,
         step=path.step(section_id),
         back_url=page_url("questionnaire.ask", section_id=previous) if previous else page_url("questionnaire.start"),
-        warned_urgency=outcome.urgency if outcome.urgency >= Urgency.URGENT else None,
+        warned_urgency=path.serious_urgency,
         **page_vars(),
     )
 
