@@ -121,15 +121,12 @@ def evaluate_answers(bank: Bank, answers: Mapping[str, Answer]) -> Outcome:
     return evaluate_kept(bank, visible_answers(bank, answers))
 
 
-def serious_urgency(bank: Bank, kept: Mapping[str, Answer]) -> Urgency | None:
-    """The tier of `evaluate_kept(bank, kept)` when it is urgent or emergency, else None, from the
-    urgent and emergency rules alone, the emergencies first: what a question page shows the
-    patient already warned ("Your answers show a warning sign..."), without the rest of the decision."""
+def serious_flags(bank: Bank, kept: Mapping[str, Answer]) -> tuple[str, ...]:
+    """The urgent and emergency flags `evaluate_kept(bank, kept)` raises, by id and in its order
+    (emergencies first, each tier in bank order), from those rules alone: what a question page
+    and a page sent need (the warning banner, the flags to warn of), without the rest of the decision."""
     ranges = score_ranges(bank, kept)
-    for rule in bank.serious_rules:
-        if holds(rule.when, kept, ranges, bank.scores)[0]:
-            return rule.urgency  # the first that holds is the highest: emergencies come first
-    return None
+    return tuple(rule.id for rule in bank.serious_rules if holds(rule.when, kept, ranges, bank.scores)[0])
 
 
 def evaluate_kept(bank: Bank, kept: Mapping[str, Answer]) -> Outcome:

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from .engine import Outcome, evaluate_kept, is_visible, serious_urgency
+from .engine import Outcome, evaluate_kept, is_visible, serious_flags
 from .model import Answer, Bank, Question, Urgency
 
 
@@ -36,9 +36,15 @@ class PatientPath:
         return evaluate_kept(self.bank, self.answers)
 
     @cached_property
+    def serious_flags(self) -> tuple[str, ...]:
+        """The urgent and emergency flags of the decision on these answers (`engine.serious_flags`)."""
+        return serious_flags(self.bank, self.answers)
+
+    @property
     def serious_urgency(self) -> Urgency | None:
-        """The decision's tier when it is urgent or emergency, else None (`engine.serious_urgency`)."""
-        return serious_urgency(self.bank, self.answers)
+        """The decision's tier when it is urgent or emergency, else None."""
+        flags = self.serious_flags
+        return self.bank.rules_by_id[flags[0]].urgency if flags else None
 
     @property
     def sections(self) -> tuple[str, ...]:

@@ -13,8 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .answers import AnswerError, coerce
-from .engine import Outcome, evaluate_answers
-from .model import Answer, Bank, Question, Urgency
+from .model import Answer, Bank, Question
 from .path import PatientPath, patient_path
 
 CHECK = "check"  # the "check your answers" step, after the last page
@@ -108,18 +107,9 @@ def submit_part(
     return (warned, new) if new else (state, ())
 
 
-def serious_flags(bank: Bank, answers: Mapping[str, Answer]) -> tuple[str, ...]:
-    """The ids of the urgent and emergency flags the answers raise."""
-    return _serious(evaluate_answers(bank, answers))
-
-
-def _serious(outcome: Outcome) -> tuple[str, ...]:
-    return tuple(flag.id for flag in outcome.flags if flag.urgency >= Urgency.URGENT)
-
-
 def _warn(state: Progress, path: PatientPath) -> tuple[Progress, tuple[str, ...]]:
     """`state` with the new urgent and emergency flags of its path marked warned, and those flags."""
-    new = tuple(flag for flag in _serious(path.outcome) if flag not in state.warned)
+    new = tuple(flag for flag in path.serious_flags if flag not in state.warned)
     return replace(state, warned=state.warned + new), new
 
 

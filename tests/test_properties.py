@@ -13,7 +13,7 @@ from fbss_check.engine import (
     evaluate_answers,
     evaluate_kept,
     is_visible,
-    serious_urgency,
+    serious_flags,
     visible_answers,
 )
 from fbss_check.model import NO, UNSURE, YES, YES_NO_KINDS, Answer, Kind, Question
@@ -91,16 +91,18 @@ def test_not_sure_on_a_red_flag_is_at_least_urgent(
 def test_the_urgent_and_emergency_rules_alone_give_the_decisions_tier_when_it_is_either(
     answers: dict[str, Answer], signs: list[tuple[str, Answer]], data: st.DataObject
 ) -> None:
-    """A question page shows "Your answers show a warning sign" from `serious_urgency`, the urgent
-    and emergency rules alone, emergencies first: the whole decision's tier when it is urgent or
-    emergency, else none; with signs of both tiers at once, the emergency."""
+    """A question page's "Your answers show a warning sign" and the flags a page sent warns of come
+    from `serious_flags`, the urgent and emergency rules alone: the decision's urgent and emergency
+    flags, in its order (emergencies first), and so its tier when it is either; with signs of both
+    tiers at once, the emergency."""
     given = dict(answers)
     for question_id, answer in signs:
         given = {**_gates_left_open(given, question_id, data), question_id: answer}
     kept = visible_answers(BANK, given)
-    tier = evaluate_kept(BANK, kept).urgency
-    assert serious_urgency(BANK, kept) == (tier if tier >= Urgency.URGENT else None)
-    assert patient_path(BANK, given).serious_urgency == serious_urgency(BANK, kept)
+    decision = evaluate_kept(BANK, kept)
+    assert serious_flags(BANK, kept) == tuple(flag.id for flag in decision.flags if flag.urgency >= Urgency.URGENT)
+    tier = patient_path(BANK, given).serious_urgency
+    assert tier == (decision.urgency if decision.urgency >= Urgency.URGENT else None)
 
 
 @given(ANSWERS, st.sampled_from(MULTIPLE), st.data())
