@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from .catalog import gettext
 from .context import EARLIER, current_bank, current_earlier, load_progress, page_vars, secret_key, where_next
-from .forms import ActionForm, CompareForm
+from .forms import CompareForm
 from .handoff import Handoff, InvalidCode, read_code
 
 bp = Blueprint("compare", __name__)
@@ -127,7 +127,6 @@ def _page(form: CompareForm, problem: str = "", status: int = 200) -> tuple[str,
     return render_template(
         "compare.html",
         form=form,
-        action_form=ActionForm(formdata=None),  # only its token: never reads a form too large to read
         problem=problem,
         earlier_on=format_date(earlier.made_on, "long") if earlier else None,
         next_url=where_next(state) if state is not None else None,
@@ -165,9 +164,7 @@ def bring() -> Response | tuple[str, int]:
 
 @bp.post("/compare/stop")
 def stop() -> Response:
-    form = ActionForm()
-    if form.validate_on_submit():
-        session.pop(EARLIER, None)
+    session.pop(EARLIER, None)
     return redirect(
         (request.form.get("back") == "result" and url_for("questionnaire.result")) or url_for("compare.choose")
     )

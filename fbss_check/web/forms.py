@@ -142,10 +142,6 @@ class Form(FlaskForm):
         csrf = False
 
 
-class ActionForm(Form):
-    """A form with nothing to fill in: start, delete (CSRFProtect checks its token)."""
-
-
 def build_forms(bank: Bank) -> dict[str, type[FlaskForm]]:
     """One FlaskForm subclass per section; field names are question ids."""
     forms: dict[str, type[FlaskForm]] = {}

@@ -34,7 +34,7 @@ from .context import (
     summary_path,
     target_url,
 )
-from .forms import MESSAGES, ActionForm, VisitQuestionForm, clean_visit_question
+from .forms import MESSAGES, VisitQuestionForm, clean_visit_question
 from .language import refresh_language
 
 bp = Blueprint("questionnaire", __name__)
@@ -42,7 +42,7 @@ bp = Blueprint("questionnaire", __name__)
 
 @bp.get("/")
 def start() -> str:
-    return render_template("start.html", form=ActionForm(), deleted=request.args.get("deleted") == "1", **page_vars())
+    return render_template("start.html", deleted=request.args.get("deleted") == "1", **page_vars())
 
 
 @bp.get("/c/<slug>")
@@ -51,17 +51,14 @@ def start_for_clinic(slug: str) -> tuple[str, int] | str:
     clinic = questionnaire().clinics.get(slug)
     if clinic is None:
         session.pop("clinic", None)
-        return render_template("clinic_unknown.html", form=ActionForm(), **page_vars()), 404
+        return render_template("clinic_unknown.html", **page_vars()), 404
     session["clinic"] = clinic.slug
     refresh_language()  # the clinic's language now counts, unless the patient chose one
-    return render_template("start.html", form=ActionForm(), deleted=False, **page_vars())
+    return render_template("start.html", deleted=False, **page_vars())
 
 
 @bp.post("/start")
 def begin() -> Response:
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
     _clear_answers(keep=(EARLIER,))
     session.permanent = True
     session["started"] = True
@@ -102,7 +99,6 @@ def ask(section_id: str) -> Response | str:
     return render_template(
         "question.html",
         section=section,
-        form=form,
         fields=_fields(questions, form, state),
         errors=errors,
         step=path.step(section_id),
@@ -252,7 +248,6 @@ def _result_page(template_mode: str, visit_form: VisitQuestionForm | None = None
         made_at=datetime.now(UTC),
         share=share_link(path) if template_mode == "summary" else None,
         pair_url=compare_link(path) if template_mode == "summary" and compared else None,
-        form=ActionForm() if template_mode == "result" else None,  # its buttons are the result's
         visit_form=visit_form,
         visit_question=visit_question,
         compared=present.comparison_context(bank, compared) if compared else None,
@@ -297,9 +292,6 @@ def topic(topic_id: str) -> str:
 
 @bp.post("/delete")
 def delete() -> Response:
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
     _clear_answers()
     return redirect(url_for("questionnaire.start", deleted="1"))
 
@@ -315,4 +307,4 @@ def _clear_answers(keep: tuple[str, ...] = ()) -> None:
 
 @bp.get("/session-expired")
 def session_expired() -> str:
-    return render_template("expired.html", form=ActionForm(), **page_vars())
+    return render_template("expired.html", **page_vars())

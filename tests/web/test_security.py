@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from werkzeug.wrappers import Response
 
 from fbss_check.web import create_app
-from fbss_check.web.forms import ActionForm, csrf_input
+from fbss_check.web.forms import Form, csrf_input
 from fbss_check.web.security import HSTS, SECURITY_HEADERS, ConfigError, SessionJSON, add_security_headers
 from tests.conftest import ROOT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
@@ -283,7 +283,7 @@ def test_the_csrf_input_is_the_tag_wtforms_writes_for_a_forms_token(app: Flask) 
     with app.test_request_context("/"):
         stock = StockForm()
         assert str(csrf_input()) == str(stock.csrf_token)  # WTForms' own widget, the same token
-        assert "csrf_token" not in ActionForm()._fields  # the app's forms leave the check to CSRFProtect
+        assert "csrf_token" not in Form()._fields  # the app's forms leave the check to CSRFProtect
         app.config["WTF_CSRF_ENABLED"] = False
         try:
             assert csrf_input() == ""  # no check, no input
