@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import gevent
+from gevent.event import Event
 from locust import FastHttpUser, constant, task
 from patient import ANSWERS, QUESTION, TOKEN
 
@@ -24,8 +25,9 @@ class Walker(FastHttpUser):
         name = "warning" if location.startswith("/warning") else location.split("?")[0]
         return self.client.get(location, name=name), location
 
-    def answer_every_page(self) -> None:
-        """From the start page to "check your answers", every page answered."""
+    def answer_every_page(self) -> bool:
+        """From the start page to "check your answers", every page answered; False (and a failure
+        counted) when the walk stopped before it."""
         page = self.client.get("/", name="/")
         token = TOKEN.search(page.text or "").group(1)
         page, url = self.follow(
@@ -40,15 +42,20 @@ class Walker(FastHttpUser):
                 data[question] = ANSWERS.get(question, "no")
             gevent.sleep(self.think_seconds)
             page, url = self.follow(self.client.post(url, data=data, name=f"{url} POST", allow_redirects=False))
+        self.stopped_at = url
         if url != "/check":
-            # The answers no longer fit the bank: a failure, not a shorter flow that looks faster.
-            self.environment.events.request.fire(
-                request_type="WALK",
-                name="reached /check",
-                response_time=0,
-                response_length=0,
-                exception=RuntimeError(f"the walk stopped at {url}"),
-            )
+            self.count_failed_walk()
+        return url == "/check"
+
+    def count_failed_walk(self) -> None:
+        """The answers no longer fit the bank: a failure, not a shorter flow that looks faster."""
+        self.environment.events.request.fire(
+            request_type="WALK",
+            name="reached /check",
+            response_time=0,
+            response_length=0,
+            exception=RuntimeError(f"the walk stopped at {self.stopped_at}"),
+        )
 
 
 class PatientUser(Walker):
@@ -68,13 +75,28 @@ class PacedPatientUser(PatientUser):
 
 
 class PageUser(Walker):
-    """A patient who has answered every page, then opens `path` again and again (counted as "page")."""
+    """A patient who has answered every page, then opens `path` again and again (counted as "page").
+
+    The count starts once every patient has walked: the last one to finish resets locust's numbers
+    and lets them all go. Otherwise the walks (about 20 requests a patient, its POSTs heavier than
+    the page) would share the measured time, and the page's requests a second would count time
+    spent on other pages: a tenth of a 6-second run with 20 patients."""
 
     abstract = True
     path = "/"
+    walked = 0  # patients of this run who have answered every page
+    everyone_walked = Event()
 
     def on_start(self) -> None:
-        self.answer_every_page()
+        reached = self.answer_every_page()
+        cls = type(self)
+        cls.walked += 1
+        if cls.walked >= self.environment.runner.target_user_count:
+            self.environment.stats.reset_all()
+            cls.everyone_walked.set()
+        cls.everyone_walked.wait()
+        if not reached:
+            self.count_failed_walk()  # again: the reset forgot it
 
     @task
     def open_page(self) -> None:
