@@ -72,13 +72,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     clinics = load_clinics(app.config["FBSS_CLINICS"], bank.languages)
     banks = {language: bank.in_language(language) for language in bank.languages}
     forms = {language: build_forms(banks[language]) for language in bank.languages}
-    inputs = present.OptionInputs(lambda language, *args: _jinja_env(app).macro(language, "option_input")(*args))
+    inputs = present.OptionInputs(lambda language, name: _jinja_env(app).macro(language, name))
     context.install(app, context.Questionnaire(bank, region, clinics, banks, forms, inputs))
     Babel(app, locale_selector=language.select_language)
     language.install_template_gettext(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
     app.jinja_env.globals["url_for"] = context.page_url  # a link named by the bank's ids alone is built once
     app.jinja_env.globals["option_inputs"] = context.option_inputs
+    app.jinja_env.globals["question_field"] = context.question_field
     app.jinja_env.globals["reasons_to_show"] = present.reasons_to_show
     app.jinja_env.filters["phone_links"] = present.phone_links
     app.jinja_env.filters["dial"] = dial  # a phone number as its tel: link wants it

@@ -43,7 +43,7 @@ class Questionnaire:
     clinics: dict[str, Clinic]
     banks: dict[str, Bank]  # language -> the same bank with its text in that language
     forms: dict[str, dict[str, type[FlaskForm]]]  # language -> section id -> form class
-    inputs: present.OptionInputs  # each choice and scale question's inputs, rendered once a language
+    inputs: present.OptionInputs  # each choice and scale question's inputs and field, rendered once a language
     urls: dict[tuple[str, str, tuple[tuple[str, Any], ...]], str] = field(default_factory=dict)  # page_url's
 
 
@@ -85,6 +85,12 @@ def option_inputs(question: Question, selected: Collection[str]) -> Markup:
     """A choice or scale question's inputs as HTML, in the patient's language, the `selected`
     values checked (the field macro's)."""
     return present.shown_inputs(questionnaire().inputs(question, current_language()), selected)
+
+
+def question_field(question: Question, error: str | None, selected: Collection[str]) -> Markup:
+    """A question's field on its page, in the patient's language, the `selected` values chosen
+    and its problem, if any, shown (present.OptionInputs.field): the question page's."""
+    return questionnaire().inputs.field(question, current_language(), error, selected)
 
 
 def current_clinic() -> Clinic | None:

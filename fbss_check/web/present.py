@@ -112,40 +112,68 @@ class OptionInput(NamedTuple):
     checked: Markup
 
 
-class OptionInputs:
-    """Each choice and scale question's inputs, rendered on first use by `render` (the
-    `option_input` macro of _macros.html), both ways, and kept: they are made of the bank's text
-    alone, one set a question and language, and a question page would otherwise render its
-    30-odd inputs afresh on every request."""
+class ChoiceField(NamedTuple):
+    """A choice or scale question's field with no error, made from the bank's text alone: its top
+    (the group, the question, its hint), its inputs both ways, and its end."""
 
-    def __init__(self, render: Callable[..., str]) -> None:
-        self._render = render
-        self._made: dict[tuple[str, str], tuple[OptionInput, ...]] = {}  # (language, question id) -> inputs
+    top: Markup
+    inputs: tuple[OptionInput, ...]
+    end: Markup
+
+
+class OptionInputs:
+    """Each choice and scale question's field, rendered on first use by the shared macros of
+    _macros.html (`macro(language, name)` gives one) and kept: its inputs both ways
+    (`option_input`), and the top and end of its field with no error (`choice_field_top`,
+    `choice_field_end`). They are made of the bank's text alone, one set a question and language,
+    and a question page would otherwise render its 30-odd inputs afresh on every request."""
+
+    def __init__(self, macro: Callable[[str, str], Callable[..., str]]) -> None:
+        self._macro = macro
+        self._made: dict[tuple[str, str], ChoiceField] = {}  # (language, question id) -> its field
 
     def __call__(self, question: Question, language: str) -> tuple[OptionInput, ...]:
+        """The question's inputs, both ways."""
+        return self.choice_field(question, language).inputs
+
+    def choice_field(self, question: Question, language: str) -> ChoiceField:
         key = (language, question.id)
         found = self._made.get(key)
         if found is None:
             found = self._made[key] = self._make(question, language)
         return found
 
-    def _make(self, question: Question, language: str) -> tuple[OptionInput, ...]:
+    def field(self, question: Question, language: str, error: str | None, selected: Collection[str]) -> Markup:
+        """A question's whole field, the `selected` values chosen: with no error, a choice or scale
+        question's kept top, inputs and end; else the `field` macro's."""
+        if error is None and question.kind is not Kind.WHOLE_NUMBER:
+            top, inputs, end = self.choice_field(question, language)
+            return shown_inputs(inputs, selected, top, end)
+        return Markup(self._macro(language, "field")(question, error, selected))
+
+    def _make(self, question: Question, language: str) -> ChoiceField:
+        render = self._macro(language, "option_input")
         input_type = "checkbox" if question.kind is Kind.MULTIPLE_CHOICE else "radio"
         required = question.required and input_type == "radio"
-        return tuple(
-            OptionInput(
-                option.value,
-                Markup(self._render(language, question, option, input_type, required, False)),
-                Markup(self._render(language, question, option, input_type, required, True)),
-            )
-            for option in options(question)
+        return ChoiceField(
+            Markup(self._macro(language, "choice_field_top")(question, None)),
+            tuple(
+                OptionInput(
+                    option.value,
+                    Markup(render(question, option, input_type, required, False)),
+                    Markup(render(question, option, input_type, required, True)),
+                )
+                for option in options(question)
+            ),
+            Markup(self._macro(language, "choice_field_end")()),
         )
 
 
-def shown_inputs(inputs: tuple[OptionInput, ...], selected: Collection[str]) -> Markup:
-    """The inputs as one piece of HTML, each one `checked` where its value is among `selected`
-    (joined here rather than by a template loop: a question page has 30-odd inputs)."""
-    return Markup("".join(made.checked if made.value in selected else made.plain for made in inputs))
+def shown_inputs(inputs: tuple[OptionInput, ...], selected: Collection[str], top: str = "", end: str = "") -> Markup:
+    """The inputs as one piece of HTML, each one `checked` where its value is among `selected`,
+    between `top` and `end` (HTML) if given (joined here rather than by a template loop: a
+    question page has 30-odd inputs)."""
+    return Markup("".join((top, *(made.checked if made.value in selected else made.plain for made in inputs), end)))
 
 
 def options(question: Question) -> list[Option]:

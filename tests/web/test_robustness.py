@@ -469,6 +469,25 @@ def test_each_answer_input_is_made_once_a_language_from_the_bank_chosen_or_not()
 
 
 CHOICE_QUESTIONS = [q for q in BANK.questions.values() if q.kind is not Kind.WHOLE_NUMBER]
+APP_BANKS = {language: BANK.in_language(language) for language in BANK.languages}
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), language=st.sampled_from(BANK.languages), error=st.none() | st.text(max_size=12))
+def test_a_question_field_is_the_field_macro_s_whether_kept_or_rendered(
+    data: st.DataObject, language: str, error: str | None
+) -> None:
+    """A question page's field (context.question_field): with no error, a choice or scale
+    question's kept top, inputs and end (present.OptionInputs.field) are byte for byte what the
+    `field` macro renders for the same answers, in every language; with an error, or a number
+    question, it is the macro's own."""
+    question = APP_BANKS[language].questions[data.draw(st.sampled_from(list(BANK.questions)))]
+    values = [option.value for option in present.options(question)] if question.kind is not Kind.WHOLE_NUMBER else ["3"]
+    selected = data.draw(st.sets(st.sampled_from(values) | st.text(max_size=4), max_size=4))
+    with APP.test_request_context("/", headers={"Accept-Language": language}):
+        shown = context.question_field(question, error, selected)
+        rendered = APP.jinja_env.macro(language, "field")(question, error, selected)  # type: ignore[attr-defined]
+    assert shown == rendered
 
 
 @settings(max_examples=120, deadline=None)
