@@ -6,9 +6,11 @@ otherwise hold them all. Hence the default bind to loopback. Every value can be 
 from the environment (documented in README.md, "Deploy").
 """
 
+import gc
 import multiprocessing
 import os
 
+from fbss_check.web import warm
 from fbss_check.web.serving import hide_server_name
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
@@ -40,3 +42,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 # instances, and nothing here uses it.
 control_socket_disable = True
 hide_server_name()
+
+
+def when_ready(server: object) -> None:
+    """In the master, before the workers start: every page compiled and every question's field made
+    (fbss_check.web.warm), then those objects set aside from the garbage collector (gc.freeze, as
+    Python's documentation advises before forking), so the workers share them and start warm."""
+    warm(server.app.wsgi())  # type: ignore[attr-defined]  # the app preload_app loaded in the master
+    gc.freeze()

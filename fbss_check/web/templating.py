@@ -84,6 +84,11 @@ class Environment(flask_templating.Environment):
                 module = self.get_template(kept_name(language, name)).module
                 shared.update({key: value for key, value in vars(module).items() if isinstance(value, Macro)})
 
+    def compile_all(self, language: str) -> None:
+        """Compile and keep every template in a language, as its first page would."""
+        for name in self.list_templates():
+            self.get_template(kept_name(language, name))
+
     def macros(self, language: str) -> Mapping[str, Macro]:
         """The shared macros, by name, as the language's templates call them."""
         assert isinstance(self.loader, LanguageLoader)

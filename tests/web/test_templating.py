@@ -3,6 +3,7 @@ compiles are the words the render used to look up, and no page mixes two languag
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ from hypothesis import strategies as st
 from jinja2 import Environment, nodes
 from werkzeug.test import TestResponse
 
-from fbss_check.web import catalog, templating
+from fbss_check import default_bank
+from fbss_check.model import Kind
+from fbss_check.web import catalog, create_app, templating, warm
+from fbss_check.web.context import questionnaire
 from fbss_check.web.templating import GETTEXT_NAMES, fold_translations
 from tests.conftest import ROOT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
@@ -174,3 +178,38 @@ def test_every_page_sees_every_global_of_the_environment_and_its_languages_macro
         language = template.name.split(":")[0]
         wanted = {**environment.globals, **environment.macros(language)}
         assert {name: template.globals.get(name) for name in wanted} == wanted, template.name
+
+
+def test_warming_compiles_every_page_in_every_language_and_changes_no_page() -> None:
+    """gunicorn.conf.py warms the app in the master before the workers start (web.warm): every
+    template kept in every language and every choice question's field made; the pages a patient
+    then sees are the pages a cold app shows; another WSGI app is left alone."""
+    cold, warmed = (create_app({"TESTING": True, "SECRET_KEY": "warm-tests-secret-key-0123456789"}) for _ in range(2))
+    warm(warmed)
+    assert len(warmed.jinja_env.cache) == len(TEMPLATES) * len(default_bank().languages)
+    assert {template.name.split(":")[1] for template in warmed.jinja_env.cache.values()} == {t.name for t in TEMPLATES}
+    with warmed.app_context():
+        made = questionnaire().inputs
+        for language, bank in questionnaire().banks.items():
+            for question in bank.questions.values():
+                if question.kind is not Kind.WHOLE_NUMBER:
+                    assert made.choice_field(question, language) is made.choice_field(question, language)
+    pages = []
+    for app in (cold, warmed):
+        patient = Patient(app.test_client())
+        patient.walk(CALM_ANSWERS)
+        pages.append(
+            [
+                mask_token(patient.get(page).get_data(as_text=True))
+                for page in ("/questions/pain_scores", "/check", "/result")
+            ]
+        )
+    assert pages[0] == pages[1]
+    other = Flask("other")
+    warm(other)  # a Flask app that is not ours
+    warm(lambda environ, start_response: [b"ok"])  # nor a bare WSGI app
+    assert other.jinja_env.cache is None or len(other.jinja_env.cache) == 0
+
+
+def mask_token(page: str) -> str:
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", page)
