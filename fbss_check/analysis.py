@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 
-from .conditions import holds, questions_in, walk
+from .conditions import is_met, questions_in, walk
 from .engine import is_visible, score_ranges
 from .model import Answer, Bank, Condition, Kind, Question
 
@@ -107,7 +107,7 @@ def _find(bank: Bank, condition: Condition) -> dict[str, Answer] | None:
         raise TooComplex(f"{size} combinations")
     for combo in itertools.product(*domains):
         kept = _kept(bank, involved, combo)
-        if holds(condition, kept, score_ranges(bank, kept), bank.scores)[0]:
+        if is_met(condition, kept, score_ranges(bank, kept)):
             return kept
     return None
 

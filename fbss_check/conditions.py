@@ -12,15 +12,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import AnswerError, coerce
-from .model import NUMERIC_KINDS, YES_NO_KINDS, Answer, Condition, Kind, Question, Score
+from .model import (
+    NUMERIC_KINDS,
+    YES_NO_KINDS,
+    Answer,
+    Condition,
+    ConditionCheck,
+    ConditionTest,
+    Kind,
+    Question,
+    Score,
+    ScoreRange,
+)
 
 BRANCHES = ("all", "any", "not")
 SUBJECTS = ("question", "score")
-
-# Score answers are (lowest possible, highest possible) given the items answered so far,
-# so that a partial questionnaire is judged soundly: a lower bound that already reaches
-# a threshold counts, an upper bound that might still exceed one does not.
-ScoreRange = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -229,40 +235,178 @@ def holds(
     scores: Mapping[str, Score],
 ) -> tuple[bool, frozenset[str]]:
     """Whether the condition holds, and the answered questions that made it hold."""
-    kind = condition.subject_kind
-    if kind == "question":  # the commonest node first: this runs on every request
-        answer = answers.get(condition.subject)
-        if answer is None:  # only `answered: false` holds for a question left blank
-            return (condition.op == "answered" and condition.value is False), _NOTHING
-        if not OPERATORS[condition.op].test(answer, condition.value):
-            return False, _NOTHING
-        return True, frozenset((condition.subject,))
-    op = condition.op
+    return (condition.compiled or _compile(condition))(answers, score_ranges, scores)
+
+
+def is_met(condition: Condition, answers: Mapping[str, Answer], score_ranges: Mapping[str, ScoreRange]) -> bool:
+    """Whether the condition holds: `holds` without the reasons, for callers that need none."""
+    return (condition.compiled_check or _compile_check(condition))(answers, score_ranges)
+
+
+# Each condition is turned into closures once, as `holds` and `is_met` first meet it, and kept on
+# the condition: a bank's show_ifs and rules run on every request, and a closure does not look up
+# the node's operator, subject and value each time. The meaning is all here:
+# - a question leaf tests the answer with its operator; a question left blank holds only for
+#   `answered: false`; the question is the reason when the leaf holds on an answer;
+# - `all` fails (with no reasons) at the first child that fails, else unions its children's reasons;
+# - `any` tries every child and unions the reasons of each that holds (every fired reason is named);
+# - `not` and `always` give no reasons;
+# - a score leaf tests the score's range, and its answered items are the reasons.
+# `is_met`'s closures stop at the first child that settles an `all` or an `any`.
+
+
+def _compile(condition: Condition) -> ConditionTest:
+    test = _test_for(condition)
+    object.__setattr__(condition, "compiled", test)
+    return test
+
+
+def _compile_check(condition: Condition) -> ConditionCheck:
+    check = _check_for(condition)
+    object.__setattr__(condition, "compiled_check", check)
+    return check
+
+
+def _test_for(condition: Condition) -> ConditionTest:
+    op, subject, value = condition.op, condition.subject, condition.value
+    if condition.subject_kind == "question":
+        return _question_test(op, subject, value)
     if op == "all":
-        because: frozenset[str] = _NOTHING
-        for child in condition.children:
-            ok, why = holds(child, answers, score_ranges, scores)
+        return _all_test(tuple(child.compiled or _compile(child) for child in condition.children))
+    if op == "any":
+        return _any_test(tuple(child.compiled or _compile(child) for child in condition.children))
+    if op == "not":
+        return _not_test(condition.children[0].compiled_check or _compile_check(condition.children[0]))
+    if op == "always":
+        return lambda answers, score_ranges, scores: _BARE
+    return _score_test(subject, OPERATORS[op].test, value)
+
+
+def _question_test(op: str, subject: str, value: Any) -> ConditionTest:
+    hit = (True, frozenset((subject,)))
+    if op == "answered":  # the answer's presence alone decides, as the operator's test compares
+        blank, given = (value is False, _NOTHING), hit if value == True else _MISS  # noqa: E712
+        return lambda answers, score_ranges, scores: blank if answers.get(subject) is None else given
+    # Blank is a miss for every other operator; the commonest are written out (see _question_check).
+    if op == "is":
+        return lambda answers, score_ranges, scores: (
+            hit if (answer := answers.get(subject)) is not None and answer == value else _MISS
+        )
+    if op == "in":
+        return lambda answers, score_ranges, scores: (
+            hit if (answer := answers.get(subject)) is not None and answer in value else _MISS
+        )
+    if op == "includes":
+        return lambda answers, score_ranges, scores: (
+            hit if isinstance(answer := answers.get(subject), frozenset) and value in answer else _MISS
+        )
+    check = _question_check(op, subject, value)
+    return lambda answers, score_ranges, scores: hit if check(answers, score_ranges) else _MISS
+
+
+def _all_test(children: tuple[ConditionTest, ...]) -> ConditionTest:
+    def test(
+        answers: Mapping[str, Answer], score_ranges: Mapping[str, ScoreRange], scores: Mapping[str, Score]
+    ) -> tuple[bool, frozenset[str]]:
+        because = _NOTHING
+        for child in children:
+            ok, why = child(answers, score_ranges, scores)
             if not ok:
-                return False, _NOTHING
+                return _MISS
             because |= why
         return True, because
-    if op == "any":
+
+    return test
+
+
+def _any_test(children: tuple[ConditionTest, ...]) -> ConditionTest:
+    def test(
+        answers: Mapping[str, Answer], score_ranges: Mapping[str, ScoreRange], scores: Mapping[str, Score]
+    ) -> tuple[bool, frozenset[str]]:
         matched = False
         because = _NOTHING
-        for child in condition.children:
-            ok, why = holds(child, answers, score_ranges, scores)
+        for child in children:
+            ok, why = child(answers, score_ranges, scores)
             if ok:
                 matched = True
                 because |= why
         return matched, because
+
+    return test
+
+
+def _not_test(child: ConditionCheck) -> ConditionTest:
+    return lambda answers, score_ranges, scores: _MISS if child(answers, score_ranges) else _BARE
+
+
+def _score_test(subject: str, operator: Callable[[Any, Any], bool], value: Any) -> ConditionTest:
+    def test(
+        answers: Mapping[str, Answer], score_ranges: Mapping[str, ScoreRange], scores: Mapping[str, Score]
+    ) -> tuple[bool, frozenset[str]]:
+        score_range = score_ranges.get(subject)
+        if score_range is None or not operator(score_range, value):
+            return _MISS
+        return True, frozenset(item for item in scores[subject].items if item in answers)
+
+    return test
+
+
+def _check_for(condition: Condition) -> ConditionCheck:
+    op, subject, value = condition.op, condition.subject, condition.value
+    if condition.subject_kind == "question":
+        return _question_check(op, subject, value)
+    if op in ("all", "any"):
+        children = tuple(child.compiled_check or _compile_check(child) for child in condition.children)
+        return _all_check(children) if op == "all" else _any_check(children)
     if op == "not":
-        return not holds(condition.children[0], answers, score_ranges, scores)[0], _NOTHING
+        child = condition.children[0].compiled_check or _compile_check(condition.children[0])
+        return lambda answers, score_ranges: not child(answers, score_ranges)
     if op == "always":
-        return True, _NOTHING
-    score_range = score_ranges.get(condition.subject)
-    if score_range is None or not OPERATORS[op].test(score_range, condition.value):
-        return False, _NOTHING
-    return True, frozenset(item for item in scores[condition.subject].items if item in answers)
+        return lambda answers, score_ranges: True
+    operator = OPERATORS[op].test
+
+    def score_check(answers: Mapping[str, Answer], score_ranges: Mapping[str, ScoreRange]) -> bool:
+        score_range = score_ranges.get(subject)
+        return score_range is not None and operator(score_range, value)
+
+    return score_check
+
+
+def _question_check(op: str, subject: str, value: Any) -> ConditionCheck:
+    # The commonest operators are written out, to spare a call to the operator's test.
+    if op == "is":
+        return lambda answers, score_ranges: (answer := answers.get(subject)) is not None and answer == value
+    if op == "in":
+        return lambda answers, score_ranges: (answer := answers.get(subject)) is not None and answer in value
+    if op == "includes":
+        return lambda answers, score_ranges: isinstance(answer := answers.get(subject), frozenset) and value in answer
+    if op == "answered":  # as the operator's test compares
+        blank, given = value is False, value == True  # noqa: E712
+        return lambda answers, score_ranges: blank if answers.get(subject) is None else given
+    operator = OPERATORS[op].test
+    return lambda answers, score_ranges: (answer := answers.get(subject)) is not None and operator(answer, value)
+
+
+def _all_check(children: tuple[ConditionCheck, ...]) -> ConditionCheck:
+    def check(answers: Mapping[str, Answer], score_ranges: Mapping[str, ScoreRange]) -> bool:
+        for child in children:  # noqa: SIM110 (a loop is faster than all() over a generator)
+            if not child(answers, score_ranges):
+                return False
+        return True
+
+    return check
+
+
+def _any_check(children: tuple[ConditionCheck, ...]) -> ConditionCheck:
+    def check(answers: Mapping[str, Answer], score_ranges: Mapping[str, ScoreRange]) -> bool:
+        for child in children:  # noqa: SIM110 (a loop is faster than any() over a generator)
+            if child(answers, score_ranges):
+                return True
+        return False
+
+    return check
 
 
 _NOTHING: frozenset[str] = frozenset()
+_MISS = (False, _NOTHING)
+_BARE = (True, _NOTHING)  # held, on no answered question

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import ScoreRange, holds
-from .model import Answer, Bank, Condition, Question, Urgency
+from .conditions import holds, is_met
+from .model import Answer, Bank, Condition, Question, ScoreRange, Urgency
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Outcome:
 def answers_meet(bank: Bank, condition: Condition | None, answers: Mapping[str, Answer]) -> bool:
     """Whether a condition that reads answers alone (a show_if, a safety-net sign's `when`, a
     topic's `tried_when`) holds; no condition always holds."""
-    return condition is None or holds(condition, answers, {}, bank.scores)[0]
+    return condition is None or is_met(condition, answers, {})
 
 
 def is_visible(question: Question, visible: Mapping[str, Answer], bank: Bank) -> bool:
@@ -126,7 +126,7 @@ def serious_flags(bank: Bank, kept: Mapping[str, Answer]) -> tuple[str, ...]:
     (emergencies first, each tier in bank order), from those rules alone: what a question page
     and a page sent need (the warning banner, the flags to warn of), without the rest of the decision."""
     ranges = score_ranges(bank, kept)
-    return tuple(rule.id for rule in bank.serious_rules if holds(rule.when, kept, ranges, bank.scores)[0])
+    return tuple(rule.id for rule in bank.serious_rules if is_met(rule.when, kept, ranges))
 
 
 def evaluate_kept(bank: Bank, kept: Mapping[str, Answer]) -> Outcome:

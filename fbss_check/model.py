@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -15,6 +15,11 @@ from typing import Any
 # a whole number, or a set of codes for a multiple-choice question.
 Answer = str | int | frozenset[str]
 Answers = Mapping[str, Answer]
+
+# Score answers are (lowest possible, highest possible) given the items answered so far,
+# so that a partial questionnaire is judged soundly: a lower bound that already reaches
+# a threshold counts, an upper bound that might still exceed one does not.
+ScoreRange = tuple[float, float]
 
 
 class ProblemsError(Exception):
@@ -149,6 +154,16 @@ class Condition:
     subject_kind: str = ""  # "question", "score" or "" for `always`
     subject: str = ""
     value: Any = None
+    # The tree as closures, made by `conditions.holds` and `conditions.is_met` the first time they
+    # evaluate it (conditions run on every request): a cache, never compared, hashed or shown.
+    compiled: ConditionTest | None = field(default=None, init=False, repr=False, compare=False)
+    compiled_check: ConditionCheck | None = field(default=None, init=False, repr=False, compare=False)
+
+
+# A compiled condition: `conditions.holds` (whether it holds, and the answered questions that made
+# it hold) and `conditions.is_met` (whether it holds) on (answers, score ranges[, scores]).
+ConditionTest = Callable[[Answers, Mapping[str, ScoreRange], Mapping[str, "Score"]], tuple[bool, frozenset[str]]]
+ConditionCheck = Callable[[Answers, Mapping[str, ScoreRange]], bool]
 
 
 @dataclass(frozen=True)

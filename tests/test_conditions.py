@@ -1,4 +1,4 @@
-"""Condition evaluation against a plain reading of the condition tree, over the real bank."""
+"""Compiled conditions against a plain reading of the condition tree, over the real bank."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fbss_check import default_bank
-from fbss_check.conditions import OPERATORS, ScoreRange, holds, walk
+from fbss_check.conditions import OPERATORS, holds, is_met, walk
 from fbss_check.engine import score_ranges
-from fbss_check.model import Answer, Condition, Score
+from fbss_check.model import Answer, Condition, Score, ScoreRange
 from tests.strategies import answers, answers_to, conditions
 
 BANK = default_bank()
@@ -22,7 +22,7 @@ def _reference(
     ranges: Mapping[str, ScoreRange],
     scores: Mapping[str, Score],
 ) -> tuple[bool, frozenset[str]]:
-    """The meaning of a condition, read node by node: the oracle for `holds`."""
+    """The meaning of a condition, read node by node (the interpreter `holds` was before it compiled)."""
     if condition.subject_kind == "question":
         answer = answers.get(condition.subject)
         if answer is None:
@@ -52,7 +52,7 @@ def _reference(
 
 
 @given(conditions(BANK), answers(BANK), st.data())
-def test_a_condition_holds_when_the_plain_reading_does_and_for_the_same_answers(
+def test_a_compiled_condition_holds_when_the_plain_reading_does_and_for_the_same_answers(
     condition: Condition, others: dict[str, Answer], data: st.DataObject
 ) -> None:
     # The questions the condition names are answered as its leaves ask, or not, more often than at random.
@@ -62,6 +62,7 @@ def test_a_condition_holds_when_the_plain_reading_does_and_for_the_same_answers(
         for node in walk(condition):  # every branch, not only the root, whose reasons are often none
             expected = _reference(node, answers, ranges, BANK.scores)
             assert holds(node, answers, ranges, BANK.scores) == expected
+            assert is_met(node, answers, ranges) is expected[0]
 
 
 @given(answers(BANK))
@@ -69,7 +70,21 @@ def test_every_rule_and_show_if_of_the_bank_holds_as_the_plain_reading_says(answ
     ranges = score_ranges(BANK, answers)
     for rule in BANK.rules:
         assert holds(rule.when, answers, ranges, BANK.scores) == _reference(rule.when, answers, ranges, BANK.scores)
+        assert is_met(rule.when, answers, ranges) is holds(rule.when, answers, ranges, BANK.scores)[0]
     for question in BANK.conditional_questions:
         show_if = question.show_if
         assert show_if is not None
         assert holds(show_if, answers, {}, BANK.scores) == _reference(show_if, answers, {}, BANK.scores)
+        assert is_met(show_if, answers, {}) is holds(show_if, answers, {}, BANK.scores)[0]
+
+
+def test_a_compiled_condition_still_equals_hashes_and_reads_as_its_data() -> None:
+    def fresh() -> Condition:
+        leaf = Condition(op="is", subject_kind="question", subject="fever", value="yes")
+        return Condition(op="any", children=(leaf, Condition(op="not", children=(leaf,))))
+
+    compiled, plain = fresh(), fresh()
+    holds(compiled, {"fever": "yes"}, {}, BANK.scores)
+    is_met(compiled, {"fever": "yes"}, {})
+    assert compiled.compiled is not None and plain.compiled is None
+    assert compiled == plain and hash(compiled) == hash(plain) and repr(compiled) == repr(plain)
