@@ -20,7 +20,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fbss_check.bank import DEFAULT_BANK_PATH, load_bank
 from fbss_check.clinics import load_clinics
+from fbss_check.engine import evaluate_kept, serious_flags
 from fbss_check.model import Kind
+from fbss_check.path import patient_path
 from fbss_check.regions import dial, region_for
 
 from . import clinicians, compare, context, language, present, security, templating, views
@@ -122,11 +124,11 @@ ERROR_TEXT = {
 
 
 def warm(app: object) -> None:
-    """Compile every template in every language and make every question's kept field, as the first
-    request of each would (nothing for any other WSGI app). gunicorn.conf.py calls this in the
-    master process before it starts the workers, so each worker starts warm: none compiles a page
-    (up to 30 ms) for its first patients, after each restart, and the workers share the compiled
-    pages' memory."""
+    """Compile every template in every language, every show_if and rule, and make every question's
+    kept field, as the first request of each would (nothing for any other WSGI app).
+    gunicorn.conf.py calls this in the master process before it starts the workers, so each
+    worker starts warm: none compiles a page (up to 30 ms) for its first patients, after each
+    restart, and the workers share the compiled pages' memory."""
     if not isinstance(app, Flask) or context.EXTENSION not in app.extensions:
         return
     env = _jinja_env(app)
@@ -135,6 +137,9 @@ def warm(app: object) -> None:
         for language, bank in built.banks.items():
             localedata.load(language)  # Babel's data for the language (dates, numbers): 20 ms the first time
             env.compile_all(language)
+            # Every show_if and rule compiled (conditions.holds and is_met), as a first patient's would be.
+            evaluate_kept(bank, patient_path(bank, {}).answers)
+            serious_flags(bank, {})
             for question in bank.questions.values():
                 if question.kind is not Kind.WHOLE_NUMBER:
                     built.inputs.choice_field(question, language)
