@@ -190,6 +190,11 @@ class Question:
         return tuple(c.code for c in self.choices)
 
     @functools.cached_property
+    def has_short_labels(self) -> bool:
+        """Whether any choice has a few words of its own for the care team (Choice.short)."""
+        return any(choice.short for choice in self.choices)
+
+    @functools.cached_property
     def not_sure_codes(self) -> tuple[str, ...]:
         """The answers that mean "I do not know" (empty when the question has none)."""
         return tuple(code for code in self.codes if code in NOT_SURE_CODES)

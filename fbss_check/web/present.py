@@ -189,8 +189,10 @@ def options(question: Question) -> list[Option]:
     return found
 
 
-@dataclass(frozen=True)
-class AnsweredQuestion:
+class AnsweredQuestion(NamedTuple):
+    """A question on the patient's path and the words of its answer (a named tuple: a summary
+    makes 40-odd, and a frozen dataclass takes twice as long to make)."""
+
     question: Question
     label: str
     reports_something: bool = False  # a yes or a not sure (see Question.reports_something)
@@ -229,8 +231,7 @@ def answered_sections(path: PatientPath, only_answered: bool = False) -> list[An
 
 def _answered(question: Question, answer: Answer | None) -> AnsweredQuestion:
     label = _shown_answer(question, answer)
-    has_short = any(choice.short for choice in question.choices)
-    short = _shown_answer(question, answer, short=True) if has_short else label
+    short = _shown_answer(question, answer, short=True) if question.has_short_labels else label
     return AnsweredQuestion(question, label, question.reports_something(answer), short)
 
 
