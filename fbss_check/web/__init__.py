@@ -129,11 +129,12 @@ def warm(app: object) -> None:
     gunicorn.conf.py calls this in the master process before it starts the workers, so each
     worker starts warm: none compiles a page (up to 30 ms) for its first patients, after each
     restart, and the workers share the compiled pages' memory."""
-    if not isinstance(app, Flask) or context.EXTENSION not in app.extensions:
+    built = context.installed(app)
+    if built is None:
         return
+    assert isinstance(app, Flask)  # installed() says so
     env = _jinja_env(app)
     with app.app_context():  # the catalogs, for the fields' words
-        built = context.questionnaire()
         for language, bank in built.banks.items():
             localedata.load(language)  # Babel's data for the language (dates, numbers): 20 ms the first time
             env.compile_all(language)

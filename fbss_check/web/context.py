@@ -51,6 +51,12 @@ def install(app: Flask, built: Questionnaire) -> None:
     app.extensions[EXTENSION] = built
 
 
+def installed(app: object) -> Questionnaire | None:
+    """The questionnaire an app serves, or None for any other WSGI app."""
+    found = app.extensions.get(EXTENSION) if isinstance(app, Flask) else None
+    return found if isinstance(found, Questionnaire) else None
+
+
 def questionnaire() -> Questionnaire:
     built: Questionnaire = current_app.extensions[EXTENSION]
     return built
