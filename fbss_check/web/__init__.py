@@ -76,7 +76,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     clinics = load_clinics(app.config["FBSS_CLINICS"], bank.languages)
     banks = {language: bank.in_language(language) for language in bank.languages}
     forms = {language: build_forms(banks[language]) for language in bank.languages}
-    inputs = present.OptionInputs(lambda language, name: _jinja_env(app).macro(language, name))
+    inputs = present.OptionInputs(_jinja_env(app).macro)  # the shared macros, made below
     context.install(app, context.Questionnaire(bank, region, clinics, banks, forms, inputs))
     Babel(app, locale_selector=language.select_language)
     language.install_template_gettext(app)
@@ -138,9 +138,10 @@ def warm(app: object) -> None:
         for language, bank in built.banks.items():
             localedata.load(language)  # Babel's data for the language (dates, numbers): 20 ms the first time
             env.compile_all(language)
-            # Every show_if and rule compiled (conditions.holds and is_met), as a first patient's would be.
-            evaluate_kept(bank, patient_path(bank, {}).answers)
+            # Every show_if and rule compiled (conditions.is_met and holds), as a first patient's would be.
+            patient_path(bank, {})
             serious_flags(bank, {})
+            evaluate_kept(bank, {})
             for question in bank.questions.values():
                 if question.kind is not Kind.WHOLE_NUMBER:
                     built.inputs.choice_field(question, language)
