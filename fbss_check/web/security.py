@@ -269,10 +269,35 @@ def start_timer() -> None:
 
 def log_request(response: Response) -> Response:
     """One line per request: method, path, status, time. Never answers, codes or cookies."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return response
     started = g.get("request_started")
     elapsed = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-    access_log.info("%s %s %s %.1fms", request.method, loggable_path(request), response.status_code, elapsed)
+    args = (request.method, loggable_path(request), response.status_code, elapsed)
+    # access_log.info, less its search of the stack for the calling line, which the line never
+    # shows (as logging does with its _srcfile off): about 8 µs a request.
+    access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, *UNKNOWN_CALLER, ACCESS_LINE, args, None))
     return response
+
+
+ACCESS_LINE = "%s %s %s %.1fms"
+UNKNOWN_CALLER = ("(unknown file)", 0)  # logging's own words when it does not look
+
+
+class AccessFormatter(logging.Formatter):
+    """logging's formatter, with a record's date and time to the second written once a second
+    (time.strftime for every line took about 9 µs); the milliseconds are added to each line."""
+
+    def __init__(self, fmt: str) -> None:
+        super().__init__(fmt)
+        self._kept: tuple[tuple[int, str | None], str] = ((-1, None), "")  # (second, datefmt), its words
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        second = (int(record.created), datefmt)
+        if self._kept[0] != second:
+            self._kept = (second, time.strftime(datefmt or self.default_time_format, self.converter(record.created)))
+        written, msec_format = self._kept[1], self.default_msec_format
+        return written if datefmt or not msec_format else msec_format % (written, record.msecs)
 
 
 class Assets:
@@ -335,7 +360,7 @@ def install(app: Flask, static_folder: Path, build_url: Callable[..., str] = url
     app.after_request(log_request)
     if not access_log.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        handler.setFormatter(AccessFormatter("%(asctime)s %(message)s"))
         handler.addFilter(RedactShareCodes())
         access_log.addHandler(handler)
         access_log.setLevel(logging.INFO)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import string
 import subprocess
@@ -12,17 +13,27 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask, g, session, url_for
 from flask.sessions import SecureCookieSessionInterface, session_json_serializer
 from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from hypothesis import given
 from hypothesis import strategies as st
+from itsdangerous import TimestampSigner
 from werkzeug.wrappers import Response
+from wtforms import ValidationError
 
 from fbss_check.web import create_app
-from fbss_check.web.forms import Form, csrf_input
-from fbss_check.web.security import HSTS, SECURITY_HEADERS, ConfigError, SessionJSON, add_security_headers
+from fbss_check.web.forms import CSRF_FIELD, Form, csrf_input, csrf_token
+from fbss_check.web.security import (
+    HSTS,
+    SECURITY_HEADERS,
+    AccessFormatter,
+    ConfigError,
+    SessionJSON,
+    add_security_headers,
+)
 from tests.conftest import ROOT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
 
@@ -253,6 +264,24 @@ def test_the_access_log_has_one_line_per_request_and_no_answers(
         assert secret not in text
 
 
+@given(
+    steps=st.lists(st.floats(0, 2.5), min_size=1, max_size=12),
+    start=st.floats(1_700_000_000, 2_000_000_000),
+    datefmt=st.sampled_from([None, "%Y-%m-%d %H:%M:%S", "%H:%M"]),
+)
+def test_the_access_lines_time_is_loggings_own(steps: list[float], start: float, datefmt: str | None) -> None:
+    """The formatter writes a second's words once and reuses them: every line, through seconds and
+    across their edges, reads as logging's Formatter writes it."""
+    kept, plain = AccessFormatter("%(asctime)s %(message)s"), logging.Formatter("%(asctime)s %(message)s", datefmt)
+    kept.datefmt = datefmt
+    created = start
+    for step in steps:
+        created += step
+        record = logging.LogRecord("fbss_check.access", logging.INFO, "", 0, "GET / 200", None, None)
+        record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0
+        assert kept.format(record) == plain.format(record)
+
+
 def test_a_csrf_token_expires_with_the_session_and_the_expired_page_keeps_the_answers(walked: Patient) -> None:
     app = walked.client.application
     assert app.config["WTF_CSRF_TIME_LIMIT"] == app.permanent_session_lifetime.total_seconds()
@@ -289,6 +318,59 @@ def test_the_csrf_input_is_the_tag_wtforms_writes_for_a_forms_token(app: Flask) 
             assert csrf_input() == ""  # no check, no input
         finally:
             app.config["WTF_CSRF_ENABLED"] = True
+
+
+HEX = "0123456789abcdef"  # the digits of a raw token
+KEYED = {key: create_app({"TESTING": True, "SECRET_KEY": key}) for key in ("a" * 64, "b" * 64)}
+
+
+# A raw token as Flask-WTF makes one: a SHA-1 of random bytes, in hex.
+FLASK_WTF_RAW = st.binary(min_size=64, max_size=64).map(lambda seed: hashlib.sha1(seed).hexdigest())
+
+
+@given(raw=FLASK_WTF_RAW | st.text(HEX, min_size=40, max_size=40), second=st.integers(1_700_000_000, 2_000_000_000))
+def test_the_csrf_token_is_flask_wtfs_and_passes_its_check(raw: str, second: int) -> None:
+    """Byte for byte the token generate_csrf makes, but where Flask-WTF's is compressed (a raw token
+    deflate can shorten, such as forty zeros; never one it makes): validate_csrf takes both."""
+    for app in KEYED.values():
+        with mock.patch.object(TimestampSigner, "get_timestamp", return_value=second), app.test_request_context("/"):
+            session[CSRF_FIELD] = raw
+            ours = csrf_token()
+            assert csrf_token() == ours  # made once a request
+            del g.csrf_token
+            theirs = generate_csrf()
+            assert ours == theirs or theirs.startswith(".")  # "." starts a compressed payload
+        with mock.patch("itsdangerous.timed.time.time", return_value=second + 60), app.test_request_context("/"):
+            session[CSRF_FIELD] = raw
+            validate_csrf(ours)  # raises if refused
+
+
+@given(raw=FLASK_WTF_RAW)
+def test_a_raw_token_as_flask_wtf_makes_one_gives_the_same_token(raw: str) -> None:
+    with KEYED["a" * 64].test_request_context("/"):
+        session[CSRF_FIELD] = raw
+        ours = csrf_token()
+        del g.csrf_token
+        assert generate_csrf() == ours
+
+
+def test_a_first_page_leaves_the_sessions_token_to_flask_wtf_and_each_key_signs_its_own() -> None:
+    signed = {}
+    for key, app in KEYED.items():
+        with app.test_request_context("/"):
+            assert CSRF_FIELD not in session
+            first = csrf_token()  # generate_csrf makes the raw token and keeps it in the session
+            assert isinstance(session.get(CSRF_FIELD), str)
+            del g.csrf_token
+            again = csrf_token()  # the same raw token, signed by the app's kept serializer
+            validate_csrf(first)
+            validate_csrf(again)
+            signed[key] = (session[CSRF_FIELD], again)
+    raw, token = signed["b" * 64]
+    with KEYED["a" * 64].test_request_context("/"):
+        session[CSRF_FIELD] = raw
+        with pytest.raises(ValidationError, match="invalid"):
+            validate_csrf(token)  # signed with the other app's key
 
 
 def _post_urls(app: Flask) -> list[str]:
