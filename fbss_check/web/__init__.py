@@ -78,7 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     forms = {language: build_forms(banks[language]) for language in bank.languages}
     inputs = present.OptionInputs(_jinja_env(app).macro)  # the shared macros, made below
     context.install(app, context.Questionnaire(bank, region, clinics, banks, forms, inputs))
-    Babel(app, locale_selector=language.select_language)
+    Babel(app, locale_selector=context.select_language)
     language.install_template_gettext(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule as `pybabel extract`
     app.jinja_env.globals["url_for"] = context.page_url  # a link named by the bank's ids alone is built once

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -67,12 +66,35 @@ def secret_key() -> str | bytes:
     return current_app.secret_key or ""
 
 
+def languages() -> tuple[str, ...]:
+    """The languages the loaded bank has text for (English first)."""
+    return questionnaire().bank.languages
+
+
+def select_language() -> str:
+    """Flask-Babel's locale selector: the patient's choice, the clinic's, Accept-Language, English."""
+    offered = languages()
+    chosen = session.get("language")
+    if chosen in offered:
+        return str(chosen)
+    clinics = questionnaire().clinics
+    slug = session.get("clinic")
+    if request.endpoint == "clinicians.poster" and request.view_args:
+        slug = request.view_args.get("slug")  # a clinic's poster speaks the clinic's language
+    clinic = clinics.get(slug) if isinstance(slug, str) else None
+    if clinic is not None and clinic.language in offered:
+        return str(clinic.language)
+    return request.accept_languages.best_match(offered) or DEFAULT_LANGUAGE
+
+
 def current_language() -> str:
-    """The request's language, looked up once (Flask-Babel's get_locale reads its context on
-    every call, and a page asks many times; `language.refresh_language` forgets it)."""
+    """The request's language, chosen once (`language.refresh_language` forgets it) by the same
+    selector Flask-Babel calls, called directly: Flask-Babel's get_locale would make a babel
+    Locale of its answer, about 20 µs a page, and every language's code is its Locale's name
+    (`language.check_catalogs`)."""
     found: str | None = g.get("language")
     if found is None:
-        found = g.language = str(get_locale() or DEFAULT_LANGUAGE)
+        found = g.language = select_language()
     return found
 
 

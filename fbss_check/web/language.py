@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from flask import Blueprint, Flask, g, redirect, request, session, url_for
 from flask_babel import refresh
@@ -15,7 +16,7 @@ from werkzeug.wrappers import Response
 from fbss_check.model import DEFAULT_LANGUAGE, LANGUAGES, Bank
 
 from .catalog import gettext, translations
-from .context import current_language, page_url, questionnaire
+from .context import current_language, languages, page_url
 
 bp = Blueprint("language", __name__)
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -39,8 +40,15 @@ class CatalogError(RuntimeError):
 
 def check_catalogs(bank_languages: tuple[str, ...], directory: Path = TRANSLATIONS) -> None:
     """Every language of the bank has a compiled, current interface catalog (else the page would
-    silently fall back to English around the translated questions)."""
+    silently fall back to English around the translated questions), and its code is the name of
+    Babel's locale for it (`context.current_language` takes the code as the request's locale)."""
     for code in bank_languages:
+        try:
+            named = str(Locale.parse(code))
+        except (ValueError, UnknownLocaleError):
+            named = None
+        if named != code:
+            raise CatalogError(f"Babel does not know the bank's language {code!r} by that code ({named or 'unknown'})")
         if code == DEFAULT_LANGUAGE:
             continue
         po = directory / code / "LC_MESSAGES" / "messages.po"
@@ -49,27 +57,6 @@ def check_catalogs(bank_languages: tuple[str, ...], directory: Path = TRANSLATIO
             raise CatalogError(f"the bank has {code!r} text but there is no interface catalog {po}")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             raise CatalogError(f"{mo} is missing or older than its .po: run `make translations`")
-
-
-def languages() -> tuple[str, ...]:
-    """The languages the loaded bank has text for (English first)."""
-    return questionnaire().bank.languages
-
-
-def select_language() -> str:
-    """Flask-Babel's locale selector: the patient's choice, the clinic's, Accept-Language, English."""
-    offered = languages()
-    chosen = session.get("language")
-    if chosen in offered:
-        return str(chosen)
-    clinics = questionnaire().clinics
-    slug = session.get("clinic")
-    if request.endpoint == "clinicians.poster" and request.view_args:
-        slug = request.view_args.get("slug")  # a clinic's poster speaks the clinic's language
-    clinic = clinics.get(slug) if isinstance(slug, str) else None
-    if clinic is not None and clinic.language in offered:
-        return str(clinic.language)
-    return request.accept_languages.best_match(offered) or DEFAULT_LANGUAGE
 
 
 def refresh_language() -> None:

@@ -12,11 +12,14 @@ import pytest
 from babel.messages.pofile import read_po
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fbss_check import default_bank
 from fbss_check.web import catalog, create_app
+from fbss_check.web.context import current_language
 from fbss_check.web.language import TRANSLATIONS, CatalogError, check_catalogs
 from tests.conftest import ROOT
 from tests.web.conftest import CALM_ANSWERS, Patient, soup
@@ -81,6 +84,49 @@ def test_a_clinic_profile_language_applies_unless_the_patient_chose_one(tmp_path
     poster = app.test_client().get("/clinicians/poster/clinica_sur")
     assert html_lang(poster) == "es" and "¿Todavía tiene dolor" in soup(poster).h1.get_text()
     assert soup(poster).select_one(".language-switch a[data-language='en']") is not None
+
+
+CLINIC_ES = (
+    "clinics:\n  - {slug: clinica_sur, name: Clínica Sur, surgeon_team_phone: '555 0100',"
+    " out_of_hours_phone: '555 0199', region: us, language: es}\n"
+)
+ACCEPT_LANGUAGE = st.lists(
+    st.tuples(
+        st.sampled_from(["en", "es", "es-MX", "en-GB", "fr", "de-CH", "*"]), st.sampled_from(["", ";q=0.5", ";q=0.9"])
+    ),
+    max_size=3,
+).map(lambda parts: ", ".join(code + weight for code, weight in parts))
+
+
+@pytest.fixture(scope="module")
+def clinic_es_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    clinics = tmp_path_factory.mktemp("clinics") / "clinics.yaml"
+    clinics.write_text(CLINIC_ES, encoding="utf-8")
+    return create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "FBSS_CLINICS": str(clinics)})
+
+
+@given(
+    accept=ACCEPT_LANGUAGE,
+    chosen=st.sampled_from([None, "en", "es", "fr", 3]),
+    clinic=st.sampled_from([None, "clinica_sur", "nowhere", ["clinica_sur"]]),
+    url=st.sampled_from(["/", "/questions/your_spine", "/clinicians/poster/clinica_sur", "/clinicians/poster/nowhere"]),
+)
+def test_the_requests_language_is_flask_babels_locale(
+    clinic_es_app: Flask, accept: str, chosen: object, clinic: object, url: str
+) -> None:
+    """current_language calls Flask-Babel's selector itself: the same answer as get_locale's, in
+    the words Babel names the locale, whatever the patient, the clinic and the browser say."""
+    with clinic_es_app.test_request_context(url, headers={"Accept-Language": accept} if accept else {}):
+        for key, value in (("language", chosen), ("clinic", clinic)):
+            if value is not None:
+                session[key] = value
+        assert current_language() == str(flask_babel.get_locale())
+
+
+@pytest.mark.parametrize(("code", "found"), [("iw", "he_IL"), ("zz", "unknown")])
+def test_a_language_babel_names_otherwise_stops_the_app(code: str, found: str) -> None:
+    with pytest.raises(CatalogError, match=f"{code!r} by that code \\({found}\\)"):
+        check_catalogs(("en", code))
 
 
 @pytest.mark.parametrize(("changes", "tier"), TIER_WALKS)
