@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -29,8 +30,10 @@ from fbss_check.web.forms import CSRF_FIELD, Form, csrf_input, csrf_token
 from fbss_check.web.security import (
     HSTS,
     SECURITY_HEADERS,
+    SESSION_RESIGN_AFTER,
     AccessFormatter,
     ConfigError,
+    SessionInterface,
     SessionJSON,
     add_security_headers,
 )
@@ -418,6 +421,39 @@ def test_the_session_is_signed_with_the_current_key_and_opens_with_a_fallback_on
     app.config["SECRET_KEY_FALLBACKS"] = ["b" * 40]
     app.secret_key = "c" * 40  # rotated, the last key kept as a fallback: the session still opens
     assert patient.get("/questions/your_spine").status_code == 200
+
+
+@given(
+    contents=st.sampled_from([{}, {"started": True, "answers": {"fever": "no"}}]),
+    modified=st.booleans(),
+    accessed=st.booleans(),
+    permanent=st.booleans(),
+    age=st.sampled_from([None, 5, SESSION_RESIGN_AFTER + 5]),
+    https=st.booleans(),
+)
+def test_a_session_is_saved_as_flask_saves_it(
+    contents: dict[str, Any], modified: bool, accessed: bool, permanent: bool, age: int | None, https: bool
+) -> None:
+    """The shortcut for a session with nothing to write gives the response Flask's save_session
+    gives it (under the app's own rule for when to sign again): the same cookie, the same Vary."""
+    app = KEYED["a" * 64]
+    interface = app.session_interface
+    assert isinstance(interface, SessionInterface)
+    responses = []
+    for save in (interface.save_session, partial(SecureCookieSessionInterface.save_session, interface)):
+        with (
+            mock.patch.object(TimestampSigner, "get_timestamp", return_value=1_800_000_000),
+            app.test_request_context("/", base_url="https://fbss.example" if https else "http://localhost"),
+        ):
+            kept = interface.session_class(contents)
+            kept.permanent = permanent  # marks it modified: set first
+            kept.modified, kept.accessed = modified, accessed
+            if age is not None:
+                kept.signed_at = time.time() - age  # type: ignore[attr-defined]
+            response = app.response_class("x")
+            save(app, kept, response)
+            responses.append(sorted(response.headers.items()))
+    assert responses[0] == responses[1]
 
 
 SESSION_TEXT = st.text(alphabet=string.ascii_letters + string.digits + "_-", max_size=12)
