@@ -224,6 +224,7 @@ SECURITY_HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
 )
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+NO_STORE = ("Cache-Control", "no-store")  # every response but a static file's
 
 
 def add_security_headers(response: Response) -> Response:
@@ -232,10 +233,14 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     present = {name.lower() for name in headers.keys()}  # noqa: SIM118 (Headers iterates as pairs)
     wanted = (*SECURITY_HEADERS, HSTS) if request.is_secure else SECURITY_HEADERS
-    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
+    missing = [(name, value) for name, value in wanted if name.lower() not in present]
     if request.endpoint != "asset":
         # Every page may show answers or a decision: never kept by a browser or a proxy.
-        headers["Cache-Control"] = "no-store"
+        if "cache-control" in present:
+            headers["Cache-Control"] = NO_STORE[1]
+        else:
+            missing.append(NO_STORE)
+    headers.extend(missing)
     return response
 
 

@@ -64,6 +64,13 @@ def test_every_response_carries_the_security_headers(walked: Patient, url: str) 
         assert headers.getlist(name) == [value]
 
 
+@pytest.mark.parametrize("own", [None, "max-age=60", "no-cache"])
+def test_every_page_is_no_store_once_whatever_its_view_said(app: Flask, own: str | None) -> None:
+    with app.test_request_context("/"):
+        response = add_security_headers(Response("x", headers={"cache-control": own} if own else {}))
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+
+
 def test_a_security_header_a_view_set_itself_is_kept_and_not_sent_twice(app: Flask) -> None:
     with app.test_request_context("/", base_url="https://fbss.example"):
         response = add_security_headers(Response("x", headers={"x-frame-options": "SAMEORIGIN"}))
