@@ -170,33 +170,38 @@ def worker_memory(process: subprocess.Popen[bytes]) -> dict[str, float]:
     }
 
 
+def locust_command(user_class: str, port: int, users: int, seconds: int, prefix: Path) -> list[str]:
+    """One bounded, headless locust run of `users` patients of `user_class`, its numbers in CSV files."""
+    return [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "benchmarks" / "locustfile.py"),
+        user_class,
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{seconds}s",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "5",
+    ]
+
+
 def run_locust(user_class: str, port: int, users: int, seconds: int, row: str = "Aggregated") -> dict[str, float]:
     """One bounded locust run; the numbers of `row` (a request name, or every request together)."""
     with tempfile.TemporaryDirectory() as folder:
         prefix = Path(folder) / "stats"
         subprocess.run(
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(ROOT / "benchmarks" / "locustfile.py"),
-                user_class,
-                "--headless",
-                "--users",
-                str(users),
-                "--spawn-rate",
-                str(users),
-                "--run-time",
-                f"{seconds}s",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "5",
-            ],
+            locust_command(user_class, port, users, seconds, prefix),
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
