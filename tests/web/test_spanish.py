@@ -66,14 +66,21 @@ def test_the_language_link_never_leaves_the_site(client: FlaskClient) -> None:
     assert client.get("/language/fr").status_code == 302  # an unknown language changes nothing
 
 
-def test_a_clinic_profile_language_applies_unless_the_patient_chose_one(tmp_path: Path) -> None:
-    clinics = tmp_path / "clinics.yaml"
-    clinics.write_text(
-        "clinics:\n  - {slug: clinica_sur, name: Clínica Sur, surgeon_team_phone: '555 0100',"
-        " out_of_hours_phone: '555 0199', region: us, language: es}\n",
-        encoding="utf-8",
-    )
-    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "FBSS_CLINICS": str(clinics)})
+CLINIC_ES = (
+    "clinics:\n  - {slug: clinica_sur, name: Clínica Sur, surgeon_team_phone: '555 0100',"
+    " out_of_hours_phone: '555 0199', region: us, language: es}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def clinic_es_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    clinics = tmp_path_factory.mktemp("clinics") / "clinics.yaml"
+    clinics.write_text(CLINIC_ES, encoding="utf-8")
+    return create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "FBSS_CLINICS": str(clinics)})
+
+
+def test_a_clinic_profile_language_applies_unless_the_patient_chose_one(clinic_es_app: Flask) -> None:
+    app = clinic_es_app
     patient = Patient(app.test_client())
     start = patient.get("/c/clinica_sur")
     assert html_lang(start) == "es"
@@ -86,23 +93,12 @@ def test_a_clinic_profile_language_applies_unless_the_patient_chose_one(tmp_path
     assert soup(poster).select_one(".language-switch a[data-language='en']") is not None
 
 
-CLINIC_ES = (
-    "clinics:\n  - {slug: clinica_sur, name: Clínica Sur, surgeon_team_phone: '555 0100',"
-    " out_of_hours_phone: '555 0199', region: us, language: es}\n"
-)
 ACCEPT_LANGUAGE = st.lists(
     st.tuples(
         st.sampled_from(["en", "es", "es-MX", "en-GB", "fr", "de-CH", "*"]), st.sampled_from(["", ";q=0.5", ";q=0.9"])
     ),
     max_size=3,
 ).map(lambda parts: ", ".join(code + weight for code, weight in parts))
-
-
-@pytest.fixture(scope="module")
-def clinic_es_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    clinics = tmp_path_factory.mktemp("clinics") / "clinics.yaml"
-    clinics.write_text(CLINIC_ES, encoding="utf-8")
-    return create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "FBSS_CLINICS": str(clinics)})
 
 
 @given(
